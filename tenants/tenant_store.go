@@ -1,0 +1,67 @@
+package tenants
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// TenantStore is the region registry. It is platform data: reading it needs
+// no tenant context, and the application role may read and write it.
+type TenantStore struct {
+	db  *DB
+	now func() time.Time
+}
+
+// NewTenantStore returns a TenantStore on db.
+func NewTenantStore(db *DB) *TenantStore {
+	return &TenantStore{db: db, now: time.Now}
+}
+
+// Create registers a region. It returns a *ValidationError for bad fields
+// and ErrConflict when the slug is taken.
+func (s *TenantStore) Create(ctx context.Context, t Tenant) (Tenant, error) {
+	t.Slug = strings.TrimSpace(strings.ToLower(t.Slug))
+	t.Name = strings.TrimSpace(t.Name)
+	t.CountyCode = strings.TrimSpace(t.CountyCode)
+	if err := t.Validate(); err != nil {
+		return Tenant{}, err
+	}
+	now := s.now().UTC()
+	t.ID, t.CreatedAt, t.UpdatedAt = 0, now, now
+	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+		_, err := tx.NewInsert().Model(&t).Returning("id").Exec(ctx)
+		return translate(err, "create region "+t.Slug)
+	})
+	if err != nil {
+		return Tenant{}, err
+	}
+	return t, nil
+}
+
+// BySlug returns the region with this slug, or ErrNotFound.
+func (s *TenantStore) BySlug(ctx context.Context, slug string) (Tenant, error) {
+	var t Tenant
+	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&t).Where("slug = ?", slug).Scan(ctx), "region "+slug)
+	})
+	return t, err
+}
+
+// ByID returns the region with this id, or ErrNotFound.
+func (s *TenantStore) ByID(ctx context.Context, id int64) (Tenant, error) {
+	var t Tenant
+	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&t).Where("id = ?", id).Scan(ctx), "region")
+	})
+	return t, err
+}
+
+// List returns every region, ordered by name.
+func (s *TenantStore) List(ctx context.Context) ([]Tenant, error) {
+	var ts []Tenant
+	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&ts).Order("name", "id").Scan(ctx), "list regions")
+	})
+	return ts, err
+}
