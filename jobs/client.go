@@ -1,0 +1,158 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// Config tunes a Client.
+type Config struct {
+	Logger *slog.Logger
+	// Work makes this process execute jobs; without it the client only
+	// inserts them (a web-only replica).
+	Work bool
+	// MaxWorkers is the number of jobs run at once (0: 10).
+	MaxWorkers int
+	// PollInterval is how often an idle worker looks for new jobs on
+	// databases without notifications (SQLite). 0: River's default.
+	PollInterval time.Duration
+	// Register adds extra workers; tests use it for their own job kinds.
+	Register func(*river.Workers)
+}
+
+// Deps are what the workers need to do their work.
+type Deps struct {
+	Heartbeats *tenants.HeartbeatStore
+}
+
+// Client inserts and (with Config.Work) works Kamrat's jobs on either
+// database. It hides River's driver-specific transaction type.
+type Client struct {
+	insertTx      func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	start         func(ctx context.Context) error
+	stop          func(ctx context.Context) error
+	stopAndCancel func(ctx context.Context) error
+	subscribe     func(kinds ...river.EventKind) (<-chan *river.Event, func())
+	work          bool
+}
+
+// NewClient builds the River client for db with every Kamrat worker
+// registered and the periodic schedule set.
+func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	workers := river.NewWorkers()
+	if err := registerWorkers(workers, deps); err != nil {
+		return nil, err
+	}
+	if cfg.Register != nil {
+		cfg.Register(workers)
+	}
+	rcfg := &river.Config{
+		Logger:  logger,
+		Workers: workers,
+		// REINDEX needs table ownership, which the application role lacks
+		// by design; the database owner reindexes during maintenance.
+		ReindexerSchedule: river.NeverSchedule(),
+		FetchPollInterval: cfg.PollInterval,
+	}
+	if cfg.Work {
+		maxWorkers := cfg.MaxWorkers
+		if maxWorkers == 0 {
+			maxWorkers = 10
+		}
+		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
+		rcfg.PeriodicJobs = periodicJobs()
+	}
+
+	switch db.Dialect() {
+	case tenants.SQLite:
+		rc, err := river.NewClient(riversqlite.New(db.Bun().DB), rcfg)
+		if err != nil {
+			return nil, fmt.Errorf("river client: %w", err)
+		}
+		return &Client{
+			insertTx: func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+				return rc.InsertTx(ctx, tx.Tx.Tx, args, opts)
+			},
+			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+		}, nil
+	case tenants.Postgres:
+		rc, err := river.NewClient(riverpgxv5.New(db.PgxPool()), rcfg)
+		if err != nil {
+			return nil, fmt.Errorf("river client: %w", err)
+		}
+		return &Client{
+			insertTx: func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+				var res *rivertype.JobInsertResult
+				err := tx.WithDriverConn(func(dc any) error {
+					sc, ok := dc.(*stdlib.Conn)
+					if !ok {
+						return fmt.Errorf("jobs: driver connection is %T, want *stdlib.Conn", dc)
+					}
+					var err error
+					res, err = rc.InsertTx(ctx, &connTx{conn: sc.Conn()}, args, opts)
+					return err
+				})
+				return res, err
+			},
+			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+		}, nil
+	}
+	return nil, fmt.Errorf("jobs: no River driver for dialect %q", db.Dialect())
+}
+
+// InsertTx adds a job in tx: it becomes visible to workers only when tx
+// commits, and vanishes if tx rolls back.
+func (c *Client) InsertTx(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return c.insertTx(ctx, tx, args, opts)
+}
+
+// Start begins working jobs when the client was built with Work; otherwise
+// it does nothing.
+func (c *Client) Start(ctx context.Context) error {
+	if !c.work {
+		return nil
+	}
+	return c.start(ctx)
+}
+
+// Stop lets running jobs finish until ctx ends, then cancels them and waits
+// for them to return. It returns nil when every job finished in time.
+func (c *Client) Stop(ctx context.Context) error {
+	if !c.work {
+		return nil
+	}
+	err := c.stop(ctx)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err2 := c.stopAndCancel(cancelCtx); err2 != nil {
+		return errors.Join(err, err2)
+	}
+	return err
+}
+
+// Subscribe returns a channel of job events of the given kinds (all when
+// none are given) and a function that ends the subscription.
+func (c *Client) Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func()) {
+	if len(kinds) == 0 {
+		kinds = []river.EventKind{river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled, river.EventKindJobSnoozed}
+	}
+	return c.subscribe(kinds...)
+}

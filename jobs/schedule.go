@@ -1,0 +1,20 @@
+package jobs
+
+import (
+	"github.com/riverqueue/river"
+)
+
+// registerWorkers adds one worker per job kind.
+func registerWorkers(w *river.Workers, deps Deps) error {
+	return river.AddWorkerSafely(w, &WorkerHeartbeatWorker{deps: deps})
+}
+
+// periodicJobs is the schedule. River's leader election makes each run
+// once across all worker processes.
+func periodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(HeartbeatInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return WorkerHeartbeatArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "worker_heartbeat"}),
+	}
+}
