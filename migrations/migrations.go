@@ -75,20 +75,22 @@ func newRiverMigrator(db *tenants.DB, logger *slog.Logger) (riverMigrator, error
 	return nil, fmt.Errorf("no river driver for dialect %q", db.Dialect())
 }
 
-func newBunMigrator(db *tenants.DB) (*migrate.Migrator, error) {
+func newBunMigrator(db *tenants.DB) (*migrate.Migrator, *migrate.Migrations, error) {
 	fsys, err := Files(db.Dialect())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(fsys); err != nil {
-		return nil, fmt.Errorf("read migrations: %w", err)
+		return nil, nil, fmt.Errorf("read migrations: %w", err)
 	}
 	return migrate.NewMigrator(db.Bun(), ms,
 		migrate.WithTableName("kamrat_migrations"),
 		migrate.WithLocksTableName("kamrat_migration_locks"),
-		migrate.WithMarkAppliedOnSuccess(true)), nil
+		migrate.WithMarkAppliedOnSuccess(true)), ms, nil
 }
+
+func displayName(m migrate.Migration) string { return m.Name + "_" + m.Comment }
 
 // Up applies every pending migration, Kamrat's and River's, and returns the
 // names of those it applied. On PostgreSQL it holds an advisory lock so that
@@ -104,7 +106,7 @@ func Up(ctx context.Context, db *tenants.DB, logger *slog.Logger) ([]string, err
 	}
 	defer unlock()
 
-	m, err := newBunMigrator(db)
+	m, _, err := newBunMigrator(db)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +116,7 @@ func Up(ctx context.Context, db *tenants.DB, logger *slog.Logger) ([]string, err
 	group, err := m.Migrate(ctx)
 	var applied []string
 	for _, mig := range group.Migrations {
-		applied = append(applied, mig.Name+"_"+mig.Comment)
+		applied = append(applied, displayName(mig))
 	}
 	if err != nil {
 		return applied, fmt.Errorf("migrate: %w", err)
@@ -137,7 +139,7 @@ func Up(ctx context.Context, db *tenants.DB, logger *slog.Logger) ([]string, err
 // CurrentStatus reads which migrations are applied and pending.
 func CurrentStatus(ctx context.Context, db *tenants.DB) (Status, error) {
 	var st Status
-	m, err := newBunMigrator(db)
+	m, all, err := newBunMigrator(db)
 	if err != nil {
 		return st, err
 	}
@@ -151,28 +153,24 @@ func CurrentStatus(ctx context.Context, db *tenants.DB) (Status, error) {
 			return st, fmt.Errorf("read migration status: %w", err)
 		}
 		for _, mig := range ms {
-			name := mig.Name + "_" + mig.Comment
 			if mig.IsApplied() {
-				st.Applied = append(st.Applied, name)
+				st.Applied = append(st.Applied, displayName(mig))
 			} else {
-				st.Pending = append(st.Pending, name)
+				st.Pending = append(st.Pending, displayName(mig))
 			}
 		}
 	} else {
-		fsys, _ := Files(db.Dialect())
-		names, err := fs.Glob(fsys, "*.up.sql")
-		if err != nil {
-			return st, err
+		for _, mig := range all.Sorted() {
+			st.Pending = append(st.Pending, displayName(mig))
 		}
-		st.Pending = names
 	}
 
 	rm, err := newRiverMigrator(db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return st, err
 	}
-	all := rm.AllVersions()
-	st.RiverLatest = all[len(all)-1].Version
+	versions := rm.AllVersions()
+	st.RiverLatest = versions[len(versions)-1].Version
 	existing, err := rm.ExistingVersions(ctx)
 	if err != nil {
 		return st, fmt.Errorf("read river migration status: %w", err)
