@@ -1,0 +1,41 @@
+# Kamrat — make help lists the targets.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build ./bin/kamrat
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kamrat ./cmd/kamrat
+
+.PHONY: run
+run: ## run Kamrat on the embedded SQLite database (./kamrat.db) at http://127.0.0.1:8080
+	$(GO) run ./cmd/kamrat serve
+
+.PHONY: test
+test: ## run every test (PostgreSQL too when KAMRAT_TEST_DATABASE_URL is set)
+	@if [ -z "$$KAMRAT_TEST_DATABASE_URL" ]; then \
+	  echo "note: KAMRAT_TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED, only SQLite runs (make test-pg runs both)"; fi
+	$(GO) test -race -count=1 ./...
+	@if [ -z "$$KAMRAT_TEST_DATABASE_URL" ]; then \
+	  echo "note: PostgreSQL tests were skipped; list them with: go test -v ./... 2>&1 | grep -- '--- SKIP'"; fi
+
+.PHONY: test-pg
+test-pg: ## run every test on SQLite and on the local PostgreSQL ($(PG_TEST_URL))
+	KAMRAT_TEST_DATABASE_URL='$(PG_TEST_URL)' $(MAKE) --no-print-directory test
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: clean
+clean: ## remove build output and the local SQLite database
+	rm -rf bin kamrat.db kamrat.db-shm kamrat.db-wal

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/migrations"
+	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/ui"
+)
+
+// Process modes: one process may serve the web, work jobs, or both.
+const (
+	modeAll    = "all"
+	modeWeb    = "web"
+	modeWorker = "worker"
+)
+
+type serveConfig struct {
+	db              databaseFlags
+	migrationURL    string
+	addr            string
+	mode            string
+	autoMigrate     bool
+	shutdownTimeout time.Duration
+	logLevel        string
+	tls             bool
+	maxWorkers      int
+}
+
+func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.Location, slog.Level, error) {
+	var c serveConfig
+	fs := newFlagSet("serve", out)
+	c.db.register(fs)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address the web server listens on (host:port; :0 picks a free port)")
+	fs.fromEnv("addr", "KAMRAT_ADDR")
+	fs.StringVar(&c.mode, "mode", modeAll, "what this process runs: all (web and workers), web, or worker")
+	fs.fromEnv("mode", "KAMRAT_MODE")
+	fs.BoolVar(&c.autoMigrate, "auto-migrate", true, "apply pending database migrations at start")
+	fs.fromEnv("auto-migrate", "KAMRAT_AUTO_MIGRATE")
+	fs.StringVar(&c.migrationURL, "migration-database-url", "", "database URL of the schema owner, for migrations (default: --database-url)")
+	fs.fromEnv("migration-database-url", "KAMRAT_MIGRATION_DATABASE_URL")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests and jobs may take to finish on SIGTERM")
+	fs.fromEnv("shutdown-timeout", "KAMRAT_SHUTDOWN_TIMEOUT")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.fromEnv("log-level", "KAMRAT_LOG_LEVEL")
+	fs.BoolVar(&c.tls, "tls", false, "the public URL is https (behind a TLS-terminating proxy): send HSTS and use secure cookies")
+	fs.fromEnv("tls", "KAMRAT_TLS")
+	fs.IntVar(&c.maxWorkers, "max-workers", 10, "background jobs run at once by this process")
+	fs.fromEnv("max-workers", "KAMRAT_MAX_WORKERS")
+	if err := fs.parse(args, getenv); err != nil {
+		return c, tenants.Location{}, 0, err
+	}
+	if fs.NArg() > 0 {
+		return c, tenants.Location{}, 0, usagef("unexpected argument %q", fs.Arg(0))
+	}
+
+	loc, err := c.db.location(fs)
+	if err != nil {
+		return c, loc, 0, err
+	}
+	if c.migrationURL != "" {
+		mloc, err := tenants.ParseDatabaseURL(c.migrationURL)
+		if err != nil {
+			return c, loc, 0, usagef("%s: %v", fs.setting("migration-database-url"), err)
+		}
+		if mloc.Dialect != loc.Dialect {
+			return c, loc, 0, usagef("%s: must be the same kind of database as %s", fs.setting("migration-database-url"), fs.setting("database-url"))
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return c, loc, 0, usagef("%s: %q is not host:port", fs.setting("addr"), c.addr)
+	}
+	switch c.mode {
+	case modeAll, modeWeb, modeWorker:
+	default:
+		return c, loc, 0, usagef("%s: %q is not one of all, web, worker", fs.setting("mode"), c.mode)
+	}
+	if c.shutdownTimeout <= 0 {
+		return c, loc, 0, usagef("%s: must be positive", fs.setting("shutdown-timeout"))
+	}
+	if c.maxWorkers < 1 || c.maxWorkers > 1000 {
+		return c, loc, 0, usagef("%s: must be between 1 and 1000", fs.setting("max-workers"))
+	}
+	level, err := parseLogLevel(c.logLevel)
+	if err != nil {
+		return c, loc, 0, usagef("%s: %q: %v", fs.setting("log-level"), c.logLevel, err)
+	}
+	return c, loc, level, nil
+}
+
+func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv env) error {
+	cfg, loc, level, err := parseServe(args, out, getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(errOut, &slog.HandlerOptions{Level: level}))
+	web, work := cfg.mode != modeWorker, cfg.mode != modeWeb
+
+	// Listen first: a taken port is reported before anything else starts.
+	var ln net.Listener
+	if web {
+		ln, err = net.Listen("tcp", cfg.addr)
+		if err != nil {
+			return fmt.Errorf("cannot listen on %s: %w", cfg.addr, unwrapOpError(err))
+		}
+		defer ln.Close()
+	}
+
+	db, err := tenants.Open(ctx, loc, tenants.OpenOptions{})
+	if err != nil {
+		return fmt.Errorf("cannot open the database: %w", err)
+	}
+	defer db.Close()
+
+	if err := prepareSchema(ctx, db, cfg, logger); err != nil {
+		return err
+	}
+
+	client, err := jobs.NewClient(db, jobs.Deps{Heartbeats: tenants.NewHeartbeatStore(db)}, jobs.Config{
+		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers,
+	})
+	if err != nil {
+		return err
+	}
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.Bun().DB, "kamrat"),
+	)
+
+	serveErr := make(chan error, 1)
+	var app interface {
+		ShutdownWithTimeout(time.Duration) error
+	}
+	if web {
+		fiberApp, err := ui.New(ui.Config{
+			Logger:  logger,
+			Tenants: tenants.NewTenantStore(db),
+			Ready:   func(ctx context.Context) error { return ready(ctx, db) },
+			Metrics: registry,
+			Version: version,
+			TLS:     cfg.tls,
+		})
+		if err != nil {
+			return err
+		}
+		app = fiberApp
+		go func() { serveErr <- fiberApp.Listener(ln) }()
+		logger.Info("listening", "addr", ln.Addr().String(), "database", loc.String(), "mode", cfg.mode, "version", version)
+	}
+	if err := client.Start(ctx); err != nil {
+		return fmt.Errorf("start background workers: %w", err)
+	}
+	if work {
+		logger.Info("workers started", "max_workers", cfg.maxWorkers, "mode", cfg.mode)
+	}
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "grace", cfg.shutdownTimeout.String())
+	case err := <-serveErr:
+		if err != nil {
+			return fmt.Errorf("web server: %w", err)
+		}
+	}
+
+	// Drain HTTP and jobs together within one grace period.
+	deadline := time.Now().Add(cfg.shutdownTimeout)
+	var errs []error
+	if app != nil {
+		if err := app.ShutdownWithTimeout(cfg.shutdownTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("web shutdown: %w", err))
+		}
+	}
+	stopCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	if err := client.Stop(stopCtx); err != nil {
+		errs = append(errs, fmt.Errorf("workers shutdown: %w", err))
+	}
+	if len(errs) == 0 {
+		logger.Info("stopped")
+	}
+	return errors.Join(errs...)
+}
+
+// prepareSchema applies migrations at start (as the migration role when one
+// is configured) or, with auto-migrate off, refuses to run on an old schema.
+func prepareSchema(ctx context.Context, db *tenants.DB, cfg serveConfig, logger *slog.Logger) error {
+	if !cfg.autoMigrate {
+		st, err := migrations.CurrentStatus(ctx, db)
+		if err != nil {
+			return fmt.Errorf("read migration status: %w", err)
+		}
+		if !st.Current() {
+			return migrations.ErrPending
+		}
+		return nil
+	}
+	mdb := db
+	if cfg.migrationURL != "" {
+		loc, _ := tenants.ParseDatabaseURL(cfg.migrationURL)
+		var err error
+		if mdb, err = tenants.Open(ctx, loc, tenants.OpenOptions{MaxConns: 2}); err != nil {
+			return fmt.Errorf("cannot open the migration database: %w", err)
+		}
+		defer mdb.Close()
+	}
+	applied, err := migrations.Up(ctx, mdb, logger.With("component", "migrate"))
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		logger.Info("migrations applied", "migrations", applied)
+	}
+	return nil
+}
+
+// ready is the readiness check: the database answers and has every
+// migration this build expects.
+func ready(ctx context.Context, db *tenants.DB) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := db.Ping(ctx); err != nil {
+		return fmt.Errorf("database unreachable")
+	}
+	st, err := migrations.CurrentStatus(ctx, db)
+	if err != nil {
+		return fmt.Errorf("database unreachable")
+	}
+	if !st.Current() {
+		return migrations.ErrPending
+	}
+	return nil
+}
+
+// unwrapOpError drops the "listen tcp …:" prefix the caller already says.
+func unwrapOpError(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		if sys, ok := op.Err.(*os.SyscallError); ok {
+			return sys.Err
+		}
+		return op.Err
+	}
+	return err
+}

@@ -1,0 +1,114 @@
+// Package ui is Kamrat's web interface: a fiber app with one route table,
+// one handler per file, typed page structs rendered from embedded
+// templates, message catalogues in Swedish and English, and the operational
+// endpoints (/healthz, /readyz, /metrics).
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// Config is what the web interface needs from the rest of the program.
+type Config struct {
+	Logger  *slog.Logger // JSON slog logger
+	Tenants *tenants.TenantStore
+	// Ready reports whether the instance can serve traffic (database
+	// reachable, migrations current); nil means ready. Its error text is
+	// shown on /readyz, so it must not contain secrets.
+	Ready func(ctx context.Context) error
+	// Metrics is served on /metrics; the HTTP metrics are registered on it.
+	Metrics *prometheus.Registry
+	Version string
+	// TLS means the public URL is https: responses carry HSTS and cookies
+	// are marked Secure.
+	TLS bool
+}
+
+// server holds the app's dependencies; handlers are its methods.
+type server struct {
+	cfg        Config
+	log        *slog.Logger
+	translator *Translator
+	views      views
+	assets     assets
+	metrics    *httpMetrics
+}
+
+// Timeouts keep slow or idle clients from holding connections forever.
+const (
+	readTimeout  = 10 * time.Second
+	writeTimeout = 30 * time.Second
+	idleTimeout  = 120 * time.Second
+	readyTimeout = 2 * time.Second
+)
+
+// New builds the web app. It returns an error when a required Config field
+// is missing, when the embedded templates, catalogues or assets are broken,
+// or when the HTTP metrics cannot be registered (for example because New
+// already registered them on the same registry).
+func New(cfg Config) (*fiber.App, error) {
+	switch {
+	case cfg.Logger == nil:
+		return nil, errors.New("ui: Config.Logger is required")
+	case cfg.Tenants == nil:
+		return nil, errors.New("ui: Config.Tenants is required")
+	case cfg.Ready == nil:
+		return nil, errors.New("ui: Config.Ready is required")
+	case cfg.Metrics == nil:
+		return nil, errors.New("ui: Config.Metrics is required")
+	}
+	translator, err := NewTranslator()
+	if err != nil {
+		return nil, fmt.Errorf("ui: %w", err)
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, fmt.Errorf("ui: static files: %w", err)
+	}
+	vs, err := parseViews(as)
+	if err != nil {
+		return nil, fmt.Errorf("ui: templates: %w", err)
+	}
+	metrics, err := newHTTPMetrics(cfg.Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("ui: %w", err)
+	}
+	s := &server{cfg: cfg, log: cfg.Logger, translator: translator, views: vs, assets: as, metrics: metrics}
+
+	app := fiber.New(fiber.Config{
+		// fasthttp reuses request buffers; Immutable copies every string
+		// we read so none changes under our feet after the handler.
+		Immutable:             true,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		AppName:               "kamrat",
+	})
+	// Order matters: errors are rendered inside the metrics and access log
+	// middleware so that both see the final status; panics are recovered
+	// inside the error rendering so that they become ordinary 500s.
+	app.Use(
+		s.assignRequestID,
+		s.setSecurityHeaders,
+		s.recordMetrics,
+		s.logAccess,
+		s.renderErrors,
+		s.recoverPanics,
+		s.switchLanguage,
+	)
+	if err := s.register(app, s.routes()); err != nil {
+		return nil, fmt.Errorf("ui: %w", err)
+	}
+	return app, nil
+}

@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// errorResponse is the JSON shape of every API error.
+type errorResponse struct {
+	Error errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Status    int          `json:"status"`
+	Message   string       `json:"message"`
+	RequestID string       `json:"request_id,omitempty"`
+	Fields    []fieldIssue `json:"fields,omitempty"`
+}
+
+// fieldIssue is one validation problem in a JSON error.
+type fieldIssue struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// statusOf maps an error to the HTTP status the client gets. Anything the
+// domain did not classify is a 500.
+func statusOf(err error) int {
+	var fe *fiber.Error
+	var ve *tenants.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return fiber.StatusUnprocessableEntity
+	case errors.Is(err, tenants.ErrNotFound):
+		return fiber.StatusNotFound
+	case errors.Is(err, tenants.ErrConflict):
+		return fiber.StatusConflict
+	case errors.As(err, &fe):
+		return fe.Code
+	default:
+		return fiber.StatusInternalServerError
+	}
+}
+
+// handleError is the app's one error handler: it logs server errors and
+// answers with an HTML page or JSON. The message is the catalogue's text
+// for the status, never the error's own text, so internals stay internal.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status := statusOf(err)
+	if status >= fiber.StatusInternalServerError {
+		s.logServerError(c, status, err)
+	}
+	lang := s.language(c)
+	message := s.statusMessage(lang, status)
+
+	var issues []fieldIssue
+	var ve *tenants.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			issues = append(issues, fieldIssue{Field: f.Field, Message: s.translator.FieldMessage(lang, f)})
+		}
+	}
+
+	s.writeSecurityHeaders(c)
+	// An error must not be cached as if it were the page.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	if wantsJSON(c) {
+		return c.JSON(errorResponse{Error: errorBody{
+			Status: status, Message: message, RequestID: requestID(c), Fields: issues,
+		}})
+	}
+	p := errorPage{
+		basePage:      s.newBasePage(c, lang),
+		Status:        status,
+		Message:       message,
+		ShowRequestID: status >= fiber.StatusInternalServerError,
+	}
+	for _, issue := range issues {
+		p.Fields = append(p.Fields, issue.Message)
+	}
+	return s.renderPage(c, p)
+}
+
+// statusMessage returns the catalogue's text for status, or the generic
+// client or server text when the catalogue has none for that code.
+func (s *server) statusMessage(lang string, status int) string {
+	if msg, ok := s.translator.lookup(lang, "error."+strconv.Itoa(status), nil); ok {
+		return msg
+	}
+	if status >= fiber.StatusInternalServerError {
+		return s.translator.Translate(lang, "error.server", nil)
+	}
+	return s.translator.Translate(lang, "error.client", nil)
+}
+
+// logServerError records what the user does not see.
+func (s *server) logServerError(c *fiber.Ctx, status int, err error) {
+	attrs := []slog.Attr{
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.String("error", err.Error()),
+	}
+	if slug := tenantSlug(c); slug != "" {
+		attrs = append(attrs, slog.String("tenant", slug))
+	}
+	var pe *panicError
+	if errors.As(err, &pe) {
+		attrs = append(attrs, slog.String("stack", string(pe.stack)))
+	}
+	s.log.LogAttrs(c.UserContext(), slog.LevelError, "request failed", attrs...)
+}
+
+// wantsJSON reports whether the client should get JSON: always under
+// /api/, elsewhere when Accept prefers JSON to HTML.
+func wantsJSON(c *fiber.Ctx) bool {
+	if p := c.Path(); p == "/api" || strings.HasPrefix(p, "/api/") {
+		return true
+	}
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// cookieLanguage remembers the reader's choice of language.
+const cookieLanguage = "lang"
+
+// language returns the reader's chosen language, or Swedish.
+func (s *server) language(c *fiber.Ctx) string {
+	return s.languageOr(c, langSwedish)
+}
+
+// languageOr returns the reader's chosen language, or fallback (such as a
+// region's default) when they have not chosen one.
+func (s *server) languageOr(c *fiber.Ctx, fallback string) string {
+	if lang := c.Cookies(cookieLanguage); supportedLanguage(lang) {
+		return lang
+	}
+	if supportedLanguage(fallback) {
+		return fallback
+	}
+	return langSwedish
+}
+
+// switchLanguage serves the language links: a GET with ?lang=sv or ?lang=en
+// stores the choice in a cookie and redirects to the same page without the
+// parameter, so the address stays clean and works without JavaScript.
+func (s *server) switchLanguage(c *fiber.Ctx) error {
+	lang := c.Query("lang")
+	if lang == "" || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
+		return c.Next()
+	}
+	if supportedLanguage(lang) {
+		c.Cookie(&fiber.Cookie{
+			Name:     cookieLanguage,
+			Value:    lang,
+			Path:     "/",
+			Expires:  time.Now().AddDate(1, 0, 0),
+			HTTPOnly: true,
+			Secure:   s.cfg.TLS,
+			SameSite: fiber.CookieSameSiteLaxMode,
+		})
+	}
+	target := localPath(c.Path())
+	if q := queryWithLanguage(c, ""); q != "" {
+		target += "?" + q
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// localPath returns p if it is a path on this site, else "/". A raw path
+// such as "//evil.example" would otherwise make the redirect leave the site.
+func localPath(p string) string {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+		return "/"
+	}
+	return p
+}
+
+// queryWithLanguage returns the request's query string with lang set to
+// lang, or removed when lang is "".
+func queryWithLanguage(c *fiber.Ctx, lang string) string {
+	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		q = url.Values{}
+	}
+	q.Del("lang")
+	if lang != "" {
+		q.Set("lang", lang)
+	}
+	return q.Encode()
+}
+
+// newBasePage fills the layout's fields for a page in lang.
+func (s *server) newBasePage(c *fiber.Ctx, lang string) basePage {
+	other := langEnglish
+	if lang == langEnglish {
+		other = langSwedish
+	}
+	return basePage{
+		Lang:      lang,
+		OtherLang: other,
+		// A query-only link keeps the reader on the same page.
+		SwitchURL:  "?" + queryWithLanguage(c, other),
+		Version:    s.cfg.Version,
+		RequestID:  requestID(c),
+		translator: s.translator,
+	}
+}

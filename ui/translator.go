@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// Languages the interface speaks; Swedish comes first and is the default.
+const (
+	langSwedish = "sv"
+	langEnglish = "en"
+)
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Translator looks up user-visible text in the embedded Swedish and English
+// message catalogues. It is safe for concurrent use.
+type Translator struct {
+	// localizers holds one localizer per supported language; it is filled
+	// once by NewTranslator and only read afterwards.
+	localizers map[string]*i18n.Localizer
+}
+
+// NewTranslator loads the embedded catalogues. It fails only if a catalogue
+// is malformed, which the package tests rule out.
+func NewTranslator() (*Translator, error) {
+	bundle := i18n.NewBundle(language.Swedish)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	t := &Translator{localizers: map[string]*i18n.Localizer{}}
+	for _, lang := range []string{langSwedish, langEnglish} {
+		if _, err := bundle.LoadMessageFileFS(localeFiles, "locales/"+lang+".json"); err != nil {
+			return nil, fmt.Errorf("load %s catalogue: %w", lang, err)
+		}
+		t.localizers[lang] = i18n.NewLocalizer(bundle, lang)
+	}
+	return t, nil
+}
+
+// Translate returns the message key in lang ("sv" or "en"; anything else
+// means Swedish), with args filling its {{.Placeholders}}. An integer
+// args["Count"] also selects the plural form. A message missing in English
+// falls back to Swedish; a key missing everywhere comes back unchanged, so
+// the gap is visible rather than blank.
+func (t *Translator) Translate(lang, key string, args map[string]any) string {
+	if msg, ok := t.lookup(lang, key, args); ok {
+		return msg
+	}
+	return key
+}
+
+// FieldMessage renders one validation problem as "Field label: message",
+// for example "Namn: Högst 200 tecken.".
+func (t *Translator) FieldMessage(lang string, f tenants.FieldError) string {
+	label, ok := t.lookup(lang, "field."+f.Field, nil)
+	if !ok {
+		label = f.Field
+	}
+	return label + ": " + t.Translate(lang, f.Key, f.Args)
+}
+
+// lookup reports whether key exists in lang or in the Swedish fallback.
+func (t *Translator) lookup(lang, key string, args map[string]any) (string, bool) {
+	loc, ok := t.localizers[lang]
+	if !ok {
+		loc = t.localizers[langSwedish]
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: key, TemplateData: args}
+	if n, ok := args["Count"].(int); ok {
+		cfg.PluralCount = n
+	}
+	// go-i18n returns the Swedish text together with an error when the
+	// English message is missing; the text is what a reader needs.
+	msg, err := loc.Localize(cfg)
+	if msg == "" && err != nil {
+		return "", false
+	}
+	return msg, true
+}
+
+// supportedLanguage reports whether lang is one of the interface languages.
+func supportedLanguage(lang string) bool {
+	return lang == langSwedish || lang == langEnglish
+}
