@@ -19,13 +19,13 @@ build: ## build ./bin/kamrat
 run: ## run Kamrat on the embedded SQLite database (./kamrat.db) at http://127.0.0.1:8080
 	$(GO) run ./cmd/kamrat serve
 
+GOTESTSUM := $(GO) tool -modfile=.ci/tools/go.mod gotestsum
+
 .PHONY: test
-test: ## run every test (PostgreSQL too when KAMRAT_TEST_DATABASE_URL is set)
+test: ## run every test with -race; PostgreSQL too when KAMRAT_TEST_DATABASE_URL is set (skipped tests are listed)
 	@if [ -z "$$KAMRAT_TEST_DATABASE_URL" ]; then \
-	  echo "note: KAMRAT_TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED, only SQLite runs (make test-pg runs both)"; fi
-	$(GO) test -race -count=1 ./...
-	@if [ -z "$$KAMRAT_TEST_DATABASE_URL" ]; then \
-	  echo "note: PostgreSQL tests were skipped; list them with: go test -v ./... 2>&1 | grep -- '--- SKIP'"; fi
+	  echo "note: KAMRAT_TEST_DATABASE_URL is not set: PostgreSQL tests are skipped (make test-pg runs them)"; fi
+	$(GOTESTSUM) --format pkgname-and-test-fails --format-hide-empty-pkg -- -race -count=1 ./...
 
 .PHONY: test-pg
 test-pg: ## run every test on SQLite and on the local PostgreSQL ($(PG_TEST_URL))
