@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kamrat/kamrat/policy"
 	"github.com/kamrat/kamrat/tenants"
 )
 
@@ -31,6 +32,23 @@ type Config struct {
 	// TLS means the public URL is https: responses carry HSTS and cookies
 	// are marked Secure.
 	TLS bool
+	// Policy authenticates and authorises requests and signs people in.
+	Policy *policy.Service
+	Units  *tenants.UnitStore
+	// PublicURL is the site's external base URL (for OIDC redirect URLs);
+	// empty means the request's own scheme and host.
+	PublicURL string
+	// DemoUsers, in demo mode, are listed on the sign-in pages for
+	// one-click sign-in through the built-in OpenID provider.
+	DemoUsers []DemoUser
+}
+
+// DemoUser is a demo account offered on a region's sign-in page.
+type DemoUser struct {
+	Region   string // region slug
+	Provider string // provider slug in that region
+	Subject  string // login_hint for the provider
+	Label    string
 }
 
 // server holds the app's dependencies; handlers are its methods.
@@ -65,6 +83,10 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Ready is required")
 	case cfg.Metrics == nil:
 		return nil, errors.New("ui: Config.Metrics is required")
+	case cfg.Policy == nil:
+		return nil, errors.New("ui: Config.Policy is required")
+	case cfg.Units == nil:
+		return nil, errors.New("ui: Config.Units is required")
 	}
 	translator, err := NewTranslator()
 	if err != nil {
@@ -106,6 +128,7 @@ func New(cfg Config) (*fiber.App, error) {
 		s.renderErrors,
 		s.recoverPanics,
 		s.switchLanguage,
+		s.checkCSRF,
 	)
 	if err := s.register(app, s.routes()); err != nil {
 		return nil, fmt.Errorf("ui: %w", err)

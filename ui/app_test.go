@@ -21,6 +21,8 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Tenants: tenants.NewTenantStore(db),
 			Ready:   func(context.Context) error { return nil },
 			Metrics: prometheus.NewRegistry(),
+			Policy:  testPolicy(t, db),
+			Units:   tenants.NewUnitStore(db),
 		}
 	}
 	for _, tc := range []struct {
@@ -31,6 +33,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no tenant store", func(c *Config) { c.Tenants = nil }},
 		{"no readiness check", func(c *Config) { c.Ready = nil }},
 		{"no registry", func(c *Config) { c.Metrics = nil }},
+		{"no policy", func(c *Config) { c.Policy = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -64,8 +67,12 @@ func TestRouterEnforcesAccess(t *testing.T) {
 	if err == nil {
 		t.Error("registered a route with an unknown access")
 	}
+	err = s.register(fiber.New(), []route{{method: fiber.MethodGet, path: "/r/:region/x", access: accessRegion, handler: ok}})
+	if err == nil {
+		t.Error("registered a region route that names no resource and action")
+	}
 	for _, r := range s.routes() {
-		if _, err := s.guard(r.access); err != nil {
+		if _, err := s.guard(&r); err != nil {
 			t.Errorf("route %s %s: %v", r.method, r.path, err)
 		}
 	}

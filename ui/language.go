@@ -82,7 +82,13 @@ func (s *server) newBasePage(c *fiber.Ctx, lang string) basePage {
 	if lang == langEnglish {
 		other = langSwedish
 	}
+	user := ""
+	if p := principal(c); p != nil {
+		user = p.User.DisplayName
+	}
 	return basePage{
+		CSRF:      s.cfg.Policy.CSRF.Token(s.csrfBinding(c, true)),
+		User:      user,
 		Lang:      lang,
 		OtherLang: other,
 		// A query-only link keeps the reader on the same page.

@@ -28,6 +28,10 @@ type basePage struct {
 	SwitchURL string // this page with ?lang=OtherLang
 	Version   string
 	RequestID string
+	// CSRF is the token every form posts as _csrf.
+	CSRF string
+	// User is the signed-in person's name, empty when nobody is.
+	User string
 
 	translator *Translator
 }
@@ -82,9 +86,13 @@ type errorPage struct {
 	ShowRequestID bool
 }
 
-func (homePage) templateName() string   { return "home" }
-func (regionPage) templateName() string { return "region" }
-func (errorPage) templateName() string  { return "error" }
+func (homePage) templateName() string         { return "home" }
+func (regionPage) templateName() string       { return "region" }
+func (errorPage) templateName() string        { return "error" }
+func (loginPage) templateName() string        { return "login" }
+func (signInFailedPage) templateName() string { return "signin_failed" }
+func (startPage) templateName() string        { return "start" }
+func (auditPage) templateName() string        { return "audit" }
 
 // views holds one template set per page: the layout plus that page's file.
 // They are parsed once in New and only executed afterwards.

@@ -31,12 +31,19 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 	skåne := tenants.Tenant{Slug: "skane", Name: "Region Skåne", CountyCode: "12"}
 	examples := func(base basePage) map[string]page {
 		return map[string]page{
-			"home with regions":    homePage{basePage: base, Regions: []regionLink{{Name: "Region Skåne", CountyCode: "12", URL: "/r/skane"}}},
-			"home without regions": homePage{basePage: base},
-			"region":               regionPage{basePage: base, Region: skåne},
-			"error 404":            errorPage{basePage: base, Status: 404, Message: "Sidan finns inte."},
-			"error 422":            errorPage{basePage: base, Status: 422, Message: "x", Fields: []string{"Namn: Måste fyllas i."}},
-			"error 500":            errorPage{basePage: base, Status: 500, Message: "x", ShowRequestID: true},
+			"home with regions":       homePage{basePage: base, Regions: []regionLink{{Name: "Region Skåne", CountyCode: "12", URL: "/r/skane"}}},
+			"home without regions":    homePage{basePage: base},
+			"region":                  regionPage{basePage: base, Region: skåne},
+			"error 404":               errorPage{basePage: base, Status: 404, Message: "Sidan finns inte."},
+			"error 422":               errorPage{basePage: base, Status: 422, Message: "x", Fields: []string{"Namn: Måste fyllas i."}},
+			"error 500":               errorPage{basePage: base, Status: 500, Message: "x", ShowRequestID: true},
+			"login":                   loginPage{basePage: base, RegionName: "Region Skåne", Providers: []loginOption{{Label: "SITHS", URL: "/r/skane/login/oidc/siths"}}, DemoUsers: []loginOption{{Label: "Anna", URL: "/x"}}},
+			"login without providers": loginPage{basePage: base, RegionName: "Region Skåne"},
+			"signin failed":           signInFailedPage{basePage: base, RegionName: "Region Skåne", Reason: "signin.refused.nonce", LoginURL: "/r/skane/login"},
+			"start":                   startPage{basePage: base, RegionName: "Region Skåne", RoleKey: "role.clinic_staff", Role: "clinic_staff", Links: []loginOption{{Label: "x", URL: "/y"}}},
+			"signed-in start":         startPage{basePage: basePage{Lang: base.Lang, OtherLang: "xx", SwitchURL: "?lang=xx", Version: "9.9.9", translator: base.translator, User: "Anna", CSRF: "tok"}, RegionName: "Region Skåne", RoleKey: "role.viewer", Role: "viewer"},
+			"audit":                   auditPage{basePage: base, RegionName: "Region Skåne", Entries: []auditRow{{At: "2026-11-22 10:00:00", User: "a@b.se", Action: "signin.oidc", Outcome: "ok"}}},
+			"audit empty":             auditPage{basePage: base, RegionName: "Region Skåne", Outcome: "denied"},
 		}
 	}
 	wantText := map[string]string{langSwedish: "Hoppa till huvudinnehållet", langEnglish: "Skip to main content"}

@@ -5,22 +5,36 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/policy"
 )
 
-// access names who may call a route. The router refuses to register a
-// route whose access it does not know how to check, so a route can never be
-// left unguarded by accident.
+// access names how a route is guarded. The router refuses to register a
+// route whose access it does not know how to check, or a region route that
+// names no resource and action, so no route is left unguarded by accident.
 type access string
 
-// accessPublic routes are open to anyone, signed in or not.
-const accessPublic access = "public"
+const (
+	// accessPublic routes are open to anyone; a signed-in principal is
+	// still recognised (for the header and CSRF binding).
+	accessPublic access = "public"
+	// accessSignedIn routes need any signed-in user.
+	accessSignedIn access = "signed_in"
+	// accessRegion routes need a member of the route's region whose role
+	// the matrix allows the route's resource and action.
+	accessRegion access = "region"
+	// accessPlatform routes are for the platform operator.
+	accessPlatform access = "platform"
+)
 
 // route is one row of the route table.
 type route struct {
-	method  string
-	path    string
-	access  access
-	handler fiber.Handler
+	method   string
+	path     string
+	access   access
+	resource policy.Resource
+	action   policy.Action
+	handler  fiber.Handler
 	// quiet routes (probes, scrapes) are counted in the metrics but left
 	// out of the access log, which they would otherwise drown.
 	quiet bool
@@ -30,13 +44,25 @@ type route struct {
 func (s *server) routes() []route {
 	return []route{
 		{method: fiber.MethodGet, path: "/", access: accessPublic, handler: s.homeShow},
-		{method: fiber.MethodGet, path: "/r/:region", access: accessPublic, handler: s.regionShow},
 		{method: fiber.MethodGet, path: "/static/:sum/:name", access: accessPublic, handler: s.assetShow},
 		{method: fiber.MethodGet, path: "/healthz", access: accessPublic, handler: s.healthShow, quiet: true},
 		{method: fiber.MethodGet, path: "/readyz", access: accessPublic, handler: s.readinessShow, quiet: true},
 		// Public for now: the Ingress must not expose /metrics outside the
-		// cluster until the policy issue adds an access level for it.
+		// cluster; the deployment issue restricts it there.
 		{method: fiber.MethodGet, path: "/metrics", access: accessPublic, handler: s.metricsShow(), quiet: true},
+
+		{method: fiber.MethodGet, path: "/r/:region", access: accessPublic, handler: s.regionShow},
+		{method: fiber.MethodGet, path: "/r/:region/login", access: accessPublic, handler: s.loginShow},
+		{method: fiber.MethodGet, path: "/r/:region/login/oidc/:provider", access: accessPublic, handler: s.loginStart},
+		{method: fiber.MethodGet, path: "/r/:region/login/callback", access: accessPublic, handler: s.loginCallback},
+		{method: fiber.MethodPost, path: "/logout", access: accessSignedIn, handler: s.logoutCreate},
+		{method: fiber.MethodPost, path: "/logout/everywhere", access: accessSignedIn, handler: s.logoutEverywhereCreate},
+
+		{method: fiber.MethodGet, path: "/r/:region/start", access: accessRegion, resource: "region", action: "read", handler: s.startShow},
+		{method: fiber.MethodGet, path: "/r/:region/admin/audit", access: accessRegion, resource: "audit", action: "read", handler: s.auditIndex},
+
+		{method: fiber.MethodGet, path: "/api/v1/regions/:region/me", access: accessRegion, resource: "region", action: "read", handler: s.apiMeShow},
+		{method: fiber.MethodGet, path: "/api/v1/regions/:region/units", access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex},
 	}
 }
 
@@ -44,7 +70,7 @@ func (s *server) routes() []route {
 func (s *server) register(app *fiber.App, routes []route) error {
 	for i := range routes {
 		r := &routes[i]
-		guard, err := s.guard(r.access)
+		guard, err := s.guard(r)
 		if err != nil {
 			return fmt.Errorf("route %s %s: %w", r.method, r.path, err)
 		}
@@ -56,16 +82,6 @@ func (s *server) register(app *fiber.App, routes []route) error {
 		}
 	}
 	return nil
-}
-
-// guard returns the middleware that enforces a route's access.
-func (s *server) guard(a access) (fiber.Handler, error) {
-	switch a {
-	case accessPublic:
-		return func(c *fiber.Ctx) error { return c.Next() }, nil
-	default:
-		return nil, fmt.Errorf("unknown access %q", a)
-	}
 }
 
 // markRoute records the matched route, and the region slug where the path
@@ -88,6 +104,8 @@ const (
 	localRequestID localKey = iota
 	localRoute
 	localTenant
+	localRegion
+	localPrincipal
 )
 
 // matchedRoute returns the route table entry that handled c, or nil when

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kamrat/kamrat/policy"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
@@ -30,6 +31,22 @@ type testBundle struct {
 	tenants *tenants.TenantStore
 	metrics *prometheus.Registry
 	logs    *logBuffer
+	policy  *policy.Service
+}
+
+// testPolicy builds the policy service on db with a fixed test key.
+func testPolicy(t testing.TB, db *tenants.DB) *policy.Service {
+	t.Helper()
+	key := bytes.Repeat([]byte{7}, tenants.KeySize)
+	sealer, err := tenants.NewSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := policy.NewService(db, sealer, key, policy.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
 
 // setup builds the app on db (a fresh SQLite database when nil), after
@@ -45,12 +62,15 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		metrics: prometheus.NewRegistry(),
 		logs:    &logBuffer{},
 	}
+	b.policy = testPolicy(t, db)
 	cfg := Config{
 		Logger:  slog.New(slog.NewJSONHandler(b.logs, nil)),
 		Tenants: b.tenants,
 		Ready:   func(context.Context) error { return nil },
 		Metrics: b.metrics,
 		Version: "1.2.3-test",
+		Policy:  b.policy,
+		Units:   tenants.NewUnitStore(db),
 	}
 	for _, f := range configure {
 		f(&cfg)

@@ -45,8 +45,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server and background workers", runServe},
+		{"demo", "run with demo regions and users, and a built-in sign-in provider (kamrat-demo.db)", runDemo},
 		{"migrate", "apply database migrations (up) or show them (status)", runMigrate},
 		{"tenant", "create or list regions (tenants)", runTenant},
+		{"user", "invite a user to a region with a role", runUser},
+		{"token", "create an API token for a member of a region", runToken},
 		{"db", "set up the PostgreSQL roles Kamrat connects as", runDB},
 		{"version", "print the version", runVersion},
 	}

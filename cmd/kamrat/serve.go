@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/kamrat/kamrat/jobs"
 	"github.com/kamrat/kamrat/migrations"
+	"github.com/kamrat/kamrat/policy"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/ui"
 )
@@ -36,6 +39,11 @@ type serveConfig struct {
 	logLevel        string
 	tls             bool
 	maxWorkers      int
+	encryptionKey   string
+	publicURL       string
+	sessionIdle     time.Duration
+	sessionAbsolute time.Duration
+	demo            bool
 }
 
 func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.Location, slog.Level, error) {
@@ -58,6 +66,15 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("tls", "KAMRAT_TLS")
 	fs.IntVar(&c.maxWorkers, "max-workers", 10, "background jobs run at once by this process")
 	fs.fromEnv("max-workers", "KAMRAT_MAX_WORKERS")
+	fs.StringVar(&c.encryptionKey, "encryption-key", "", "base64 32-byte key for data encrypted at rest (required with PostgreSQL; SQLite keeps one beside the database)")
+	fs.fromEnv("encryption-key", "KAMRAT_ENCRYPTION_KEY")
+	fs.StringVar(&c.publicURL, "public-url", "", "external base URL, e.g. https://kamrat.regionskane.se (default: taken from each request)")
+	fs.fromEnv("public-url", "KAMRAT_PUBLIC_URL")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "sign out after this long without activity")
+	fs.fromEnv("session-idle", "KAMRAT_SESSION_IDLE")
+	fs.DurationVar(&c.sessionAbsolute, "session-absolute", 10*time.Hour, "sign out this long after sign-in, whatever the activity")
+	fs.fromEnv("session-absolute", "KAMRAT_SESSION_ABSOLUTE")
+	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed demo regions and users and serve a built-in OpenID provider (never in production)")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, tenants.Location{}, 0, err
 	}
@@ -92,6 +109,16 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	if c.maxWorkers < 1 || c.maxWorkers > 1000 {
 		return c, loc, 0, usagef("%s: must be between 1 and 1000", fs.setting("max-workers"))
 	}
+	if c.sessionIdle <= 0 || c.sessionAbsolute < c.sessionIdle {
+		return c, loc, 0, usagef("%s must be positive and at most %s", fs.setting("session-idle"), fs.setting("session-absolute"))
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return c, loc, 0, usagef("%s: %q is not a base URL like https://kamrat.example.se", fs.setting("public-url"), c.publicURL)
+		}
+		c.publicURL = strings.TrimSuffix(c.publicURL, "/")
+	}
 	level, err := parseLogLevel(c.logLevel)
 	if err != nil {
 		return c, loc, 0, usagef("%s: %q: %v", fs.setting("log-level"), c.logLevel, err)
@@ -101,6 +128,14 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 
 func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv env) error {
 	cfg, loc, level, err := parseServe(args, out, getenv)
+	if err != nil {
+		return err
+	}
+	key, err := encryptionKey(cfg.encryptionKey, loc, "--encryption-key / KAMRAT_ENCRYPTION_KEY")
+	if err != nil {
+		return err
+	}
+	sealer, err := tenants.NewSealer(key)
 	if err != nil {
 		return err
 	}
@@ -146,14 +181,31 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		ShutdownWithTimeout(time.Duration) error
 	}
 	if web {
-		fiberApp, err := ui.New(ui.Config{
-			Logger:  logger,
-			Tenants: tenants.NewTenantStore(db),
-			Ready:   func(ctx context.Context) error { return ready(ctx, db) },
-			Metrics: registry,
-			Version: version,
-			TLS:     cfg.tls,
+		pol, err := policy.NewService(db, sealer, key, policy.SessionConfig{
+			Idle: cfg.sessionIdle, Absolute: cfg.sessionAbsolute, Secure: cfg.tls,
 		})
+		if err != nil {
+			return err
+		}
+		uiCfg := ui.Config{
+			Logger:    logger,
+			Tenants:   tenants.NewTenantStore(db),
+			Ready:     func(ctx context.Context) error { return ready(ctx, db) },
+			Metrics:   registry,
+			Version:   version,
+			TLS:       cfg.tls,
+			Policy:    pol,
+			Units:     tenants.NewUnitStore(db),
+			PublicURL: cfg.publicURL,
+		}
+		if cfg.demo {
+			stopDemo, err := setUpDemo(ctx, db, sealer, &uiCfg, ln.Addr().String(), logger)
+			if err != nil {
+				return fmt.Errorf("demo mode: %w", err)
+			}
+			defer stopDemo()
+		}
+		fiberApp, err := ui.New(uiCfg)
 		if err != nil {
 			return err
 		}

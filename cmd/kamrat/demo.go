@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kamrat/kamrat/policy/oidcprovider"
+	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/ui"
+)
+
+// demoDatabaseURL keeps demo data apart from a real local database.
+const demoDatabaseURL = "sqlite:kamrat-demo.db"
+
+// demoIssuerPath is where the built-in OpenID provider is mounted.
+const demoIssuerPath = "/demo-idp"
+
+// runDemo is `serve --demo` on its own database unless one is named.
+func runDemo(ctx context.Context, args []string, out, errOut io.Writer, getenv env) error {
+	return runServe(ctx, append([]string{"--demo", "--database-url", demoDatabaseURL}, args...), out, errOut, getenv)
+}
+
+// demoRegion is a region the demo seeds, with its clinics and organisations.
+type demoRegion struct {
+	slug, name, county, preset string
+	units                      []tenants.Unit
+	orgs                       []tenants.Organisation
+}
+
+var demoRegions = []demoRegion{
+	{slug: "skane", name: "Region Skåne", county: "12", preset: tenants.PresetSITHS,
+		units: []tenants.Unit{
+			{Name: "Infektionsmottagningen, Skånes universitetssjukhus Malmö", HSAID: "SE2321000255-INF1", Kind: tenants.UnitInfectionClinic, Active: true},
+			{Name: "Psykiatrisk öppenvård Lund", HSAID: "SE2321000255-PSY2", Kind: tenants.UnitPsychiatricOutpatient, Active: true},
+		},
+		orgs: []tenants.Organisation{
+			{Name: "Positiva gruppen Syd", OrgNumber: "802400-1235", Kind: tenants.OrgPatient, Active: true},
+			{Name: "NSPH Skåne", OrgNumber: "802411-4566", Kind: tenants.OrgUser, Active: true},
+		}},
+	{slug: "stockholm", name: "Region Stockholm", county: "01", preset: tenants.PresetGeneric,
+		units: []tenants.Unit{
+			{Name: "Infektionskliniken, Karolinska Huddinge", HSAID: "SE2321000016-INF9", Kind: tenants.UnitInfectionClinic, Active: true},
+		},
+		orgs: []tenants.Organisation{
+			{Name: "NSPH Stockholm", OrgNumber: "802422-7897", Kind: tenants.OrgUser, Active: true},
+		}},
+}
+
+// demoPeople: one demo user per role in each region.
+var demoPeople = []struct {
+	role          tenants.Role
+	given, family string
+	labelSV       string
+}{
+	{tenants.RoleRegionAdmin, "Alva", "Administratör", "regional administratör"},
+	{tenants.RoleClinicStaff, "Kim", "Sjuksköterska", "vårdpersonal"},
+	{tenants.RoleOrgCoordinator, "Omar", "Samordnare", "samordnare i organisation"},
+	{tenants.RolePeerSupporter, "Pia", "Kamratstödjare", "kamratstödjare"},
+	{tenants.RoleViewer, "Vera", "Politiker", "läsare (politiker)"},
+}
+
+// setUpDemo seeds (or refreshes) the demo regions, clinics, organisations
+// and users, starts the built-in OpenID provider on its own port of the same
+// host, and points each demo region's sign-in at it. The returned function
+// stops the provider.
+func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg *ui.Config, addr string, logger *slog.Logger) (func(), error) {
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://" + addr
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	idpLn, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return nil, fmt.Errorf("demo provider: %w", err)
+	}
+	issuer := "http://" + idpLn.Addr().String() + demoIssuerPath
+	secret := rand.Text()
+	client := oidcprovider.Client{ID: "kamrat-demo", Secret: secret}
+	regionStore, units, orgs := tenants.NewTenantStore(db), tenants.NewUnitStore(db), tenants.NewOrganisationStore(db)
+	identities, signIns := tenants.NewIdentityStore(db), tenants.NewSignInStore(db, sealer)
+	var opUsers []oidcprovider.User
+
+	for _, dr := range demoRegions {
+		region, err := regionStore.BySlug(ctx, dr.slug)
+		if errors.Is(err, tenants.ErrNotFound) {
+			region, err = regionStore.Create(ctx, tenants.Tenant{Slug: dr.slug, Name: dr.name, CountyCode: dr.county})
+		}
+		if err != nil {
+			return nil, err
+		}
+		unitList, err := ensureUnits(ctx, units, region.ID, dr.units)
+		if err != nil {
+			return nil, err
+		}
+		orgList, err := ensureOrganisations(ctx, orgs, region.ID, dr.orgs)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := signIns.SaveProvider(ctx, region.ID, tenants.OIDCProvider{
+			Slug: "demo", DisplayName: "Demo-inloggning (" + dr.name + ")", Preset: dr.preset,
+			Issuer: issuer, ClientID: client.ID, Scopes: "openid profile email",
+		}, secret); err != nil {
+			return nil, err
+		}
+		client.RedirectURIs = append(client.RedirectURIs, base+"/r/"+dr.slug+"/login/callback")
+
+		for _, person := range demoPeople {
+			email := fmt.Sprintf("%s.%s@demo.kamrat.example", strings.ReplaceAll(string(person.role), "_", "-"), dr.slug)
+			user, err := identities.UserByEmail(ctx, email)
+			if errors.Is(err, tenants.ErrNotFound) {
+				user, err = identities.CreateUser(ctx, tenants.User{Email: email, DisplayName: person.given + " " + person.family})
+			}
+			if err != nil {
+				return nil, err
+			}
+			m := tenants.Membership{UserID: user.ID, Role: person.role}
+			claims := map[string]any{
+				"given_name": person.given, "family_name": person.family, "email": email, "email_verified": true,
+				"acr": tenants.SITHSAssurance,
+			}
+			switch person.role.Scope() {
+			case tenants.ScopeUnit:
+				m.UnitID = &unitList[0].ID
+				claims["healthCareUnitHsaId"] = unitList[0].HSAID
+				claims["employeeHsaId"] = strings.Split(unitList[0].HSAID, "-")[0] + "-E" + fmt.Sprint(user.ID)
+			case tenants.ScopeOrganisation:
+				m.OrganisationID = &orgList[0].ID
+			}
+			if _, err := identities.SetMembership(ctx, region.ID, m); err != nil {
+				return nil, err
+			}
+			subject := "demo-" + dr.slug + "-" + string(person.role)
+			if err := identities.LinkIdentity(ctx, user.ID, tenants.IdentityKey{Issuer: issuer, Subject: subject}); err != nil {
+				return nil, err
+			}
+			label := fmt.Sprintf("%s %s — %s", person.given, person.family, person.labelSV)
+			opUsers = append(opUsers, oidcprovider.User{Subject: subject, Label: label + ", " + dr.name, Claims: claims})
+			cfg.DemoUsers = append(cfg.DemoUsers, ui.DemoUser{Region: dr.slug, Provider: "demo", Subject: subject, Label: label})
+		}
+	}
+
+	op, err := oidcprovider.New(issuer, []oidcprovider.Client{client}, opUsers)
+	if err != nil {
+		idpLn.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: op.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(idpLn)
+	logger.Warn("DEMO MODE: demo regions and users are seeded and anyone can sign in as them; never use this in production",
+		"issuer", issuer, "sign_in", base+"/r/skane/login")
+	return func() { srv.Close() }, nil
+}
+
+func ensureUnits(ctx context.Context, store *tenants.UnitStore, tenantID int64, want []tenants.Unit) ([]tenants.Unit, error) {
+	have, err := store.Units(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []tenants.Unit
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h.HSAID == w.HSAID {
+				out, found = append(out, h), true
+				break
+			}
+		}
+		if !found {
+			u, err := store.Create(ctx, tenantID, w)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func ensureOrganisations(ctx context.Context, store *tenants.OrganisationStore, tenantID int64, want []tenants.Organisation) ([]tenants.Organisation, error) {
+	have, err := store.Organisations(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []tenants.Organisation
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h.OrgNumber == w.OrgNumber {
+				out, found = append(out, h), true
+				break
+			}
+		}
+		if !found {
+			o, err := store.Create(ctx, tenantID, w)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// loginStart sends the browser to the chosen provider with a fresh state,
+// nonce and PKCE challenge.
+func (s *server) loginStart(c *fiber.Ctx) error {
+	region, err := s.cfg.Tenants.BySlug(c.UserContext(), c.Params("region"))
+	if err != nil {
+		return err
+	}
+	returnTo := localPath(c.Query("next"))
+	if returnTo == "/" {
+		returnTo = "/r/" + url.PathEscape(region.Slug) + "/start"
+	}
+	target, err := s.cfg.Policy.OIDC.BeginWithHint(c.UserContext(), region.ID, c.Params("provider"),
+		s.callbackURL(c, region.Slug), returnTo, c.Query("hint"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// callbackURL is where a region's providers send the browser back.
+func (s *server) callbackURL(c *fiber.Ctx, regionSlug string) string {
+	base := s.cfg.PublicURL
+	if base == "" {
+		base = c.BaseURL()
+	}
+	return base + "/r/" + url.PathEscape(regionSlug) + "/login/callback"
+}

@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kamrat/kamrat/policy/oidcprovider"
+	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/tenants/tenanttest"
+)
+
+// signInBundle is a region with one clinic, one member of each role, an
+// OpenID provider (in-process, real HTTP) and the app.
+type signInBundle struct {
+	*testBundle
+	region   tenants.Tenant
+	provider *oidcprovider.Provider
+	users    map[tenants.Role]tenants.User
+}
+
+const testPublicURL = "http://kamrat.test"
+
+func setupSignIn(t *testing.T, db *tenants.DB) *signInBundle {
+	t.Helper()
+	ctx := context.Background()
+	var handler http.Handler = http.NotFoundHandler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+
+	b := setup(t, db, func(c *Config) { c.PublicURL = testPublicURL })
+	region := tenanttest.Tenant(t, b.db)
+	unit, err := tenants.NewUnitStore(b.db).Create(ctx, region.ID, tenants.Unit{Name: "Infektion", HSAID: "SE2321000016-INF1", Kind: tenants.UnitInfectionClinic, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := tenants.NewOrganisationStore(b.db).Create(ctx, region.ID, tenants.Organisation{Name: "Org", Kind: tenants.OrgPatient, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := "test-secret"
+	if _, err := b.policy.SignIns.CreateProvider(ctx, region.ID, tenants.OIDCProvider{
+		Slug: "siths", DisplayName: "SITHS", Preset: tenants.PresetSITHS, Issuer: srv.URL, ClientID: "kamrat",
+	}, secret); err != nil {
+		t.Fatal(err)
+	}
+	sb := &signInBundle{testBundle: b, region: region, users: map[tenants.Role]tenants.User{}}
+	var opUsers []oidcprovider.User
+	for _, role := range tenants.MembershipRoles {
+		u, err := b.policy.Identities.CreateUser(ctx, tenants.User{Email: string(role) + "-" + region.Slug + "@example.se", DisplayName: "Test " + string(role)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := tenants.Membership{UserID: u.ID, Role: role}
+		claims := map[string]any{"acr": tenants.SITHSAssurance, "given_name": "Test"}
+		switch role.Scope() {
+		case tenants.ScopeUnit:
+			m.UnitID = &unit.ID
+			claims["healthCareUnitHsaId"] = unit.HSAID
+		case tenants.ScopeOrganisation:
+			m.OrganisationID = &org.ID
+		}
+		if _, err := b.policy.Identities.SetMembership(ctx, region.ID, m); err != nil {
+			t.Fatal(err)
+		}
+		sub := "sub-" + string(role)
+		if err := b.policy.Identities.LinkIdentity(ctx, u.ID, tenants.IdentityKey{Issuer: srv.URL, Subject: sub}); err != nil {
+			t.Fatal(err)
+		}
+		sb.users[role] = u
+		opUsers = append(opUsers, oidcprovider.User{Subject: sub, Label: string(role), Claims: claims})
+	}
+	opUsers = append(opUsers, oidcprovider.User{Subject: "stranger", Label: "not invited", Claims: map[string]any{"acr": tenants.SITHSAssurance}})
+	sb.provider, err = oidcprovider.New(srv.URL, []oidcprovider.Client{{
+		ID: "kamrat", Secret: secret, RedirectURIs: []string{testPublicURL + "/r/" + region.Slug + "/login/callback"},
+	}}, opUsers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler = sb.provider.Handler()
+	return sb
+}
+
+// signIn walks the browser's path: start at Kamrat, visit the provider
+// (which approves the hinted user at once), return to the callback. It
+// returns the callback's response.
+func (sb *signInBundle) signIn(t *testing.T, subject string, cookies ...*http.Cookie) *http.Response {
+	t.Helper()
+	start := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/login/oidc/siths?hint="+url.QueryEscape(subject), cookies...)
+	if start.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start sign-in: %d", start.StatusCode)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(start.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	back, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || !strings.HasPrefix(back.String(), testPublicURL) {
+		t.Fatalf("provider sent the browser to %q (%d)", resp.Header.Get("Location"), resp.StatusCode)
+	}
+	return sb.send(t, http.MethodGet, back.RequestURI(), cookies...)
+}
+
+// do sends a request to the app with cookies.
+func (sb *signInBundle) send(t *testing.T, method, target string, cookies ...*http.Cookie) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := sb.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func sessionCookie(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == "kamrat_session" && c.Value != "" {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestSignInHappyPath(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		sb := setupSignIn(t, db)
+		resp := sb.signIn(t, "sub-clinic_staff")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("callback: %d %s", resp.StatusCode, readAll(t, resp))
+		}
+		cookie := sessionCookie(resp)
+		if cookie == nil || !cookie.HttpOnly {
+			t.Fatalf("no HttpOnly session cookie in %v", resp.Cookies())
+		}
+		start := sb.send(t, http.MethodGet, resp.Header.Get("Location"), cookie)
+		if body := readAll(t, start); start.StatusCode != 200 || !strings.Contains(body, `data-role="clinic_staff"`) {
+			t.Fatalf("start page %d:\n%s", start.StatusCode, body)
+		}
+	})
+}
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
