@@ -34,6 +34,10 @@ type Config struct {
 // Deps are what the workers need to do their work.
 type Deps struct {
 	Heartbeats *tenants.HeartbeatStore
+	// Outbox and Mailer send e-mail; without a Mailer, e-mail jobs fail
+	// and are retried (see EmailSendWorker).
+	Outbox *tenants.EmailOutbox
+	Mailer Mailer
 }
 
 // Client inserts and (with Config.Work) works Kamrat's jobs on either

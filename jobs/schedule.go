@@ -1,12 +1,17 @@
 package jobs
 
 import (
+	"errors"
+
 	"github.com/riverqueue/river"
 )
 
 // registerWorkers adds one worker per job kind.
 func registerWorkers(w *river.Workers, deps Deps) error {
-	return river.AddWorkerSafely(w, &WorkerHeartbeatWorker{deps: deps})
+	return errors.Join(
+		river.AddWorkerSafely(w, &WorkerHeartbeatWorker{deps: deps}),
+		river.AddWorkerSafely(w, &EmailSendWorker{deps: deps}),
+	)
 }
 
 // periodicJobs is the schedule. River's leader election makes each run

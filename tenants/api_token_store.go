@@ -3,6 +3,7 @@ package tenants
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,8 +43,12 @@ func (s *APITokenStore) Create(ctx context.Context, tenantID, userID int64, name
 	if err != nil {
 		return APIToken{}, "", err
 	}
-	return t, "kmt_" + token, nil
+	return t, "kmt_" + strconv.FormatInt(tenantID, 10) + "_" + token, nil
 }
+
+// ErrOtherTenant means a token belongs to another region: to the caller the
+// region's objects do not exist, so it is reported as not found.
+var ErrOtherTenant = fmt.Errorf("token of another region: %w", ErrNotFound)
 
 // Authenticate returns the live token with this secret in the region and
 // its user. A token of another region, a revoked token or a disabled user
@@ -51,8 +56,17 @@ func (s *APITokenStore) Create(ctx context.Context, tenantID, userID int64, name
 func (s *APITokenStore) Authenticate(ctx context.Context, tenantID int64, secret string) (APIToken, User, error) {
 	var t APIToken
 	var u User
-	secret, ok := strings.CutPrefix(secret, "kmt_")
-	if !ok {
+	// Tokens read kmt_<region id>_<secret>: the region is visible so that
+	// a token used against another region is told apart from a bad one.
+	rest, ok := strings.CutPrefix(secret, "kmt_")
+	idText, secret, ok2 := strings.Cut(rest, "_")
+	if !ok || !ok2 {
+		return t, u, fmt.Errorf("token: %w", ErrNotFound)
+	}
+	if id, err := strconv.ParseInt(idText, 10, 64); err != nil || id != tenantID {
+		if err == nil {
+			return t, u, ErrOtherTenant
+		}
 		return t, u, fmt.Errorf("token: %w", ErrNotFound)
 	}
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {

@@ -133,7 +133,7 @@ type Session struct {
 
 	ID         string     `bun:"id,pk"`
 	UserID     int64      `bun:"user_id,notnull"`
-	TenantID   *int64     `bun:"tenant_id"`
+	TenantID   *int64     `bun:"signed_in_tenant_id"`
 	Method     string     `bun:"method,notnull"`
 	CreatedAt  time.Time  `bun:"created_at,notnull"`
 	LastSeenAt time.Time  `bun:"last_seen_at,notnull"`

@@ -3,6 +3,7 @@ package ui
 import (
 	"crypto/rand"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -75,6 +76,9 @@ func (s *server) guardRegion(c *fiber.Ctx, r *route) error {
 	}
 	p := principal(c)
 	if p == nil {
+		if !isAPI(c) && c.Method() == fiber.MethodGet {
+			return c.Redirect("/r/"+url.PathEscape(region.Slug)+"/login?"+url.Values{"next": {c.OriginalURL()}}.Encode(), fiber.StatusSeeOther)
+		}
 		return errUnauthenticated
 	}
 	if p.Role == "" || p.Role == tenants.RolePlatformOperator {
@@ -100,6 +104,10 @@ func (s *server) loadPrincipal(c *fiber.Ctx, region *tenants.Tenant) error {
 			return nil
 		}
 		tok, user, err := pol.Tokens.Authenticate(ctx, region.ID, strings.TrimSpace(secret))
+		if errors.Is(err, tenants.ErrOtherTenant) {
+			s.auditDenied(c, *region, nil, "api.token", "token of another region")
+			return fiber.ErrNotFound
+		}
 		if errors.Is(err, tenants.ErrNotFound) {
 			s.auditDenied(c, *region, nil, "api.token", "unknown or revoked token")
 			return fiber.NewError(fiber.StatusUnauthorized, "invalid token")

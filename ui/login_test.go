@@ -157,3 +157,87 @@ func readAll(t *testing.T, resp *http.Response) string {
 	}
 	return string(b)
 }
+
+// TestSignInRefusals: a provider that mints each kind of bad token, a
+// stranger, and a replayed or foreign state are all refused: no session, no
+// user, and an audit row that says why.
+func TestSignInRefusals(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		sb := setupSignIn(t, db)
+		ctx := context.Background()
+		count := func(table string) int {
+			n, err := sb.db.Bun().NewSelect().Table(table).Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(n)
+		}
+		type tc struct {
+			name, subject, reason string
+			fault                 oidcprovider.Fault
+		}
+		var cases []tc
+		for _, f := range oidcprovider.Faults() {
+			if f == oidcprovider.FaultNone {
+				continue
+			}
+			cases = append(cases, tc{name: string(f), subject: "sub-clinic_staff", fault: f})
+		}
+		cases = append(cases, tc{name: "not invited", subject: "stranger", reason: "not_invited"})
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				users, sessions := count("users"), count("sessions")
+				sb.provider.SetFault(c.fault)
+				defer sb.provider.SetFault(oidcprovider.FaultNone)
+				resp := sb.signIn(t, c.subject)
+				body := readAll(t, resp)
+				if resp.StatusCode != http.StatusForbidden || sessionCookie(resp) != nil {
+					t.Fatalf("status %d, cookies %v; want 403 and no session\n%s", resp.StatusCode, resp.Cookies(), body)
+				}
+				if users != count("users") || sessions != count("sessions") {
+					t.Fatal("a refused sign-in created a user or a session")
+				}
+				entries, err := sb.policy.Audit.Search(ctx, sb.region.ID, tenants.AuditFilter{Action: "signin", Limit: 1})
+				if err != nil || len(entries) != 1 || entries[0].Outcome != tenants.OutcomeFailed {
+					t.Fatalf("audit: %+v, %v; want a failed sign-in", entries, err)
+				}
+				if c.reason != "" && !strings.Contains(entries[0].Reason, c.reason) {
+					t.Errorf("audit reason %q, want %q", entries[0].Reason, c.reason)
+				}
+				t.Logf("refused: %s", entries[0].Reason)
+			})
+		}
+
+		t.Run("state used twice", func(t *testing.T) {
+			start := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/login/oidc/siths?hint=sub-viewer")
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := noFollow.Get(start.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _ := url.Parse(resp.Header.Get("Location"))
+			if first := sb.send(t, http.MethodGet, back.RequestURI()); first.StatusCode != http.StatusSeeOther {
+				t.Fatalf("first use: %d", first.StatusCode)
+			}
+			if again := sb.send(t, http.MethodGet, back.RequestURI()); again.StatusCode != http.StatusForbidden || sessionCookie(again) != nil {
+				t.Fatalf("replayed callback: %d", again.StatusCode)
+			}
+		})
+
+		t.Run("issuer mix-up", func(t *testing.T) {
+			start := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/login/oidc/siths?hint=sub-viewer")
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := noFollow.Get(start.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _ := url.Parse(resp.Header.Get("Location"))
+			q := back.Query()
+			q.Set("iss", "https://evil.example")
+			back.RawQuery = q.Encode()
+			if r := sb.send(t, http.MethodGet, back.RequestURI()); r.StatusCode != http.StatusForbidden || sessionCookie(r) != nil {
+				t.Fatalf("mixed-up issuer: %d", r.StatusCode)
+			}
+		})
+	})
+}

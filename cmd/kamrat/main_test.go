@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// testKey is an encryption key for tests (32 bytes, base64).
+const testKey = "a2FtcmF0LXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmchISE="
+
 // process is a kamrat child process.
 type process struct {
 	cmd    *exec.Cmd
@@ -168,7 +171,7 @@ func TestWholeApp(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			appURL, ownerURL := tenanttest.URL(t, d)
-			env := []string{"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL}
+			env := []string{"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey}
 			if d == tenants.SQLite {
 				env = env[:1]
 			}
@@ -281,7 +284,7 @@ func TestBadSettings(t *testing.T) {
 	}{
 		{"unknown database scheme", []string{"KAMRAT_DATABASE_URL=mysql://root@localhost/kamrat"}, nil, 2,
 			[]string{"KAMRAT_DATABASE_URL", `unsupported scheme "mysql"`}, false},
-		{"unreachable postgres", []string{fmt.Sprintf("KAMRAT_DATABASE_URL=postgres://kamrat@127.0.0.1:%d/kamrat?connect_timeout=2", deadPort)}, nil, 1,
+		{"unreachable postgres", []string{fmt.Sprintf("KAMRAT_DATABASE_URL=postgres://kamrat@127.0.0.1:%d/kamrat?connect_timeout=2", deadPort), "KAMRAT_ENCRYPTION_KEY=" + testKey}, nil, 1,
 			[]string{"cannot open the database", "connect"}, false},
 		{"port in use", nil, []string{"--addr", busy.Addr().String()}, 1,
 			[]string{"cannot listen on " + busy.Addr().String(), "address already in use"}, true},

@@ -80,7 +80,7 @@ CREATE TABLE invitations (
 CREATE TABLE sessions (
     id           text PRIMARY KEY,
     user_id      bigint NOT NULL REFERENCES users (id),
-    tenant_id    bigint REFERENCES tenants (id),
+    signed_in_tenant_id bigint REFERENCES tenants (id),
     method       text NOT NULL,
     created_at   timestamptz NOT NULL,
     last_seen_at timestamptz NOT NULL,

@@ -80,7 +80,7 @@ CREATE TABLE invitations (
 CREATE TABLE sessions (
     id           TEXT PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users (id),
-    tenant_id    INTEGER REFERENCES tenants (id),
+    signed_in_tenant_id INTEGER REFERENCES tenants (id),
     method       TEXT NOT NULL,
     created_at   TIMESTAMP NOT NULL,
     last_seen_at TIMESTAMP NOT NULL,
