@@ -156,8 +156,8 @@ func (o *OIDC) Begin(ctx context.Context, tenantID int64, providerSlug, redirect
 
 // BeginWithHint is Begin with a login_hint for the provider (demo mode's
 // one-click sign-in as a chosen demo user).
-func (o *OIDC) BeginWithHint(ctx context.Context, tenantID int64, providerSlug, redirectURL, returnTo, hint string) (string, error) {
-	u, err := o.Begin(ctx, tenantID, providerSlug, redirectURL, returnTo, nil)
+func (o *OIDC) BeginWithHint(ctx context.Context, tenantID int64, providerSlug, redirectURL, returnTo, hint string, invitationID *int64) (string, error) {
+	u, err := o.Begin(ctx, tenantID, providerSlug, redirectURL, returnTo, invitationID)
 	if err != nil || hint == "" {
 		return u, err
 	}

@@ -17,8 +17,16 @@ func (s *server) loginStart(c *fiber.Ctx) error {
 	if returnTo == "/" {
 		returnTo = "/r/" + url.PathEscape(region.Slug) + "/start"
 	}
+	var invitationID *int64
+	if token := c.Query("invitation"); token != "" {
+		inv, err := s.cfg.Policy.Identities.Invitation(c.UserContext(), region.ID, token)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		invitationID = &inv.ID
+	}
 	target, err := s.cfg.Policy.OIDC.BeginWithHint(c.UserContext(), region.ID, c.Params("provider"),
-		s.callbackURL(c, region.Slug), returnTo, c.Query("hint"))
+		s.callbackURL(c, region.Slug), returnTo, c.Query("hint"), invitationID)
 	if err != nil {
 		return err
 	}

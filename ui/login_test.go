@@ -241,3 +241,51 @@ func TestSignInRefusals(t *testing.T) {
 		})
 	})
 }
+
+// TestInvitationAccepted: an invited person signs in with an account the
+// region has never seen; the account is linked, the membership created, and
+// the invitation cannot be used again.
+func TestInvitationAccepted(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		sb := setupSignIn(t, db)
+		ctx := context.Background()
+		_, token, err := sb.policy.Identities.Invite(ctx, sb.region.ID, tenants.Invitation{Email: "ny@example.se", DisplayName: "Ny Person", Role: tenants.RoleViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/invitations/"+token)
+		if body := readAll(t, page); page.StatusCode != 200 || !strings.Contains(body, "invitation="+token) {
+			t.Fatalf("invitation page %d:\n%s", page.StatusCode, body)
+		}
+		accept := func() *http.Response {
+			start := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/login/oidc/siths?hint=stranger&invitation="+url.QueryEscape(token))
+			if start.StatusCode != http.StatusSeeOther {
+				return start
+			}
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := noFollow.Get(start.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _ := url.Parse(resp.Header.Get("Location"))
+			return sb.send(t, http.MethodGet, back.RequestURI())
+		}
+		if resp := accept(); resp.StatusCode != http.StatusSeeOther || sessionCookie(resp) == nil {
+			t.Fatalf("accepting the invitation: %d", resp.StatusCode)
+		}
+		u, err := sb.policy.Identities.UserByEmail(ctx, "ny@example.se")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := sb.policy.Identities.Membership(ctx, sb.region.ID, u.ID); err != nil || m.Role != tenants.RoleViewer {
+			t.Fatalf("membership after acceptance: %+v, %v", m, err)
+		}
+		if again := sb.send(t, http.MethodGet, "/r/"+sb.region.Slug+"/invitations/"+token); again.StatusCode != http.StatusNotFound {
+			t.Fatalf("used invitation page: %d, want 404", again.StatusCode)
+		}
+		// The linked account now signs in without the invitation.
+		if resp := sb.signIn(t, "stranger"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in after acceptance: %d", resp.StatusCode)
+		}
+	})
+}

@@ -92,6 +92,7 @@ func (errorPage) templateName() string        { return "error" }
 func (loginPage) templateName() string        { return "login" }
 func (signInFailedPage) templateName() string { return "signin_failed" }
 func (startPage) templateName() string        { return "start" }
+func (invitationPage) templateName() string   { return "invitation" }
 func (auditPage) templateName() string        { return "audit" }
 
 // views holds one template set per page: the layout plus that page's file.

@@ -43,6 +43,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 			"start":                   startPage{basePage: base, RegionName: "Region Skåne", RoleKey: "role.clinic_staff", Role: "clinic_staff", Links: []loginOption{{Label: "x", URL: "/y"}}},
 			"signed-in start":         startPage{basePage: basePage{Lang: base.Lang, OtherLang: "xx", SwitchURL: "?lang=xx", Version: "9.9.9", translator: base.translator, User: "Anna", CSRF: "tok"}, RegionName: "Region Skåne", RoleKey: "role.viewer", Role: "viewer"},
 			"audit":                   auditPage{basePage: base, RegionName: "Region Skåne", Entries: []auditRow{{At: "2026-11-22 10:00:00", User: "a@b.se", Action: "signin.oidc", Outcome: "ok"}}},
+			"invitation":              invitationPage{basePage: base, RegionName: "Region Skåne", Name: "Anna", RoleKey: "role.viewer", Providers: []loginOption{{Label: "SITHS", URL: "/x"}}},
 			"audit empty":             auditPage{basePage: base, RegionName: "Region Skåne", Outcome: "denied"},
 		}
 	}

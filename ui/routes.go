@@ -55,6 +55,7 @@ func (s *server) routes() []route {
 		{method: fiber.MethodGet, path: "/r/:region/login", access: accessPublic, handler: s.loginShow},
 		{method: fiber.MethodGet, path: "/r/:region/login/oidc/:provider", access: accessPublic, handler: s.loginStart},
 		{method: fiber.MethodGet, path: "/r/:region/login/callback", access: accessPublic, handler: s.loginCallback},
+		{method: fiber.MethodGet, path: "/r/:region/invitations/:token", access: accessPublic, handler: s.invitationShow},
 		{method: fiber.MethodPost, path: "/logout", access: accessSignedIn, handler: s.logoutCreate},
 		{method: fiber.MethodPost, path: "/logout/everywhere", access: accessSignedIn, handler: s.logoutEverywhereCreate},
 

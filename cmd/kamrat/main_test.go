@@ -362,6 +362,18 @@ func TestCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "vgr") || !strings.Contains(out, "14") {
 		t.Fatalf("tenant list (code %d):\n%s", code, out)
 	}
+	out, errOut, code = runKamrat(t, env, "user", "invite", "--tenant", "vgr", "--email", "Anna@Example.se", "--name", "Anna A", "--role", "region_admin")
+	if code != 0 || !strings.Contains(out, "anna@example.se") || !strings.Contains(out, "/r/vgr/invitations/") {
+		t.Fatalf("user invite (code %d): %s%s", code, out, errOut)
+	}
+	_, errOut, code = runKamrat(t, env, "user", "invite", "--tenant", "vgr", "--email", "x@example.se", "--name", "X", "--role", "clinic_staff")
+	if code != 2 || !strings.Contains(errOut, "--unit") {
+		t.Fatalf("clinic staff without a unit: code %d, %q", code, errOut)
+	}
+	_, errOut, code = runKamrat(t, env, "token", "create", "--tenant", "vgr", "--email", "anna@example.se", "--name", "export")
+	if code != 2 || !strings.Contains(errOut, "no user") {
+		t.Fatalf("token for a user who has not accepted yet: code %d, %q", code, errOut)
+	}
 	out, _, code = runKamrat(t, nil, "version")
 	if code != 0 || !strings.HasPrefix(out, "kamrat ") {
 		t.Fatalf("version: %q", out)

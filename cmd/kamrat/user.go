@@ -29,17 +29,11 @@ func runUser(ctx context.Context, args []string, out, _ io.Writer, getenv env) e
 	if err := fs.parse(args[1:], getenv); err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, dbf, fs)
+	db, region, err := openRegion(ctx, dbf, fs, slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	region, err := tenants.NewTenantStore(db).BySlug(ctx, slug)
-	if errors.Is(err, tenants.ErrNotFound) {
-		return usagef("--tenant: no region %q (see `kamrat tenant list`)", slug)
-	} else if err != nil {
-		return err
-	}
 	inv := tenants.Invitation{Email: email, DisplayName: name, Role: tenants.Role(role)}
 	if inv.UnitID, err = optionalID(unit, "--unit"); err != nil {
 		return err
@@ -84,17 +78,11 @@ func runToken(ctx context.Context, args []string, out, _ io.Writer, getenv env) 
 	if err := fs.parse(args[1:], getenv); err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, dbf, fs)
+	db, region, err := openRegion(ctx, dbf, fs, slug)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	region, err := tenants.NewTenantStore(db).BySlug(ctx, slug)
-	if errors.Is(err, tenants.ErrNotFound) {
-		return usagef("--tenant: no region %q", slug)
-	} else if err != nil {
-		return err
-	}
 	user, err := tenants.NewIdentityStore(db).UserByEmail(ctx, email)
 	if errors.Is(err, tenants.ErrNotFound) {
 		return usagef("--email: no user %q", email)
@@ -113,4 +101,22 @@ func runToken(ctx context.Context, args []string, out, _ io.Writer, getenv env) 
 	}
 	fmt.Fprintf(out, "token %d for %s in %s (shown once):\n%s\n", tok.ID, user.Email, region.Slug, secret)
 	return nil
+}
+
+// openRegion opens the migrated database and finds the region named by
+// --tenant.
+func openRegion(ctx context.Context, dbf databaseFlags, fs *flagSet, slug string) (*tenants.DB, tenants.Tenant, error) {
+	db, err := openMigrated(ctx, dbf, fs)
+	if err != nil {
+		return nil, tenants.Tenant{}, err
+	}
+	region, err := tenants.NewTenantStore(db).BySlug(ctx, slug)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, tenants.ErrNotFound) {
+			return nil, tenants.Tenant{}, usagef("--tenant: no region %q (see `kamrat tenant list`)", slug)
+		}
+		return nil, tenants.Tenant{}, err
+	}
+	return db, region, nil
 }

@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// invitationPage shows an open invitation and how to accept it: by signing
+// in with one of the region's providers, which links that account to the
+// invited user.
+type invitationPage struct {
+	basePage
+	RegionName string
+	Name       string
+	RoleKey    string
+	Providers  []loginOption
+}
+
+// invitationShow renders the invitation behind a link; an unknown, used,
+// revoked or expired one is a 404.
+func (s *server) invitationShow(c *fiber.Ctx) error {
+	region, err := s.cfg.Tenants.BySlug(c.UserContext(), c.Params("region"))
+	if err != nil {
+		return err
+	}
+	inv, err := s.cfg.Policy.Identities.Invitation(c.UserContext(), region.ID, c.Params("token"))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	providers, err := s.cfg.Policy.SignIns.Providers(c.UserContext(), region.ID)
+	if err != nil {
+		return err
+	}
+	p := invitationPage{
+		basePage:   s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)),
+		RegionName: region.Name, Name: inv.DisplayName, RoleKey: "role." + string(inv.Role),
+	}
+	for _, pr := range providers {
+		p.Providers = append(p.Providers, loginOption{
+			Label: pr.DisplayName,
+			URL:   "/r/" + url.PathEscape(region.Slug) + "/login/oidc/" + url.PathEscape(pr.Slug) + "?" + url.Values{"invitation": {c.Params("token")}}.Encode(),
+		})
+	}
+	// The page carries a secret in its URL: keep it out of caches and
+	// referrers.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("Referrer-Policy", "no-referrer")
+	return s.renderPage(c, p)
+}
