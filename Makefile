@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## build ./bin/kamrat
@@ -30,6 +30,10 @@ test: ## run every test with -race; PostgreSQL too when KAMRAT_TEST_DATABASE_URL
 .PHONY: test-pg
 test-pg: ## run every test on SQLite and on the local PostgreSQL ($(PG_TEST_URL))
 	KAMRAT_TEST_DATABASE_URL='$(PG_TEST_URL)' $(MAKE) --no-print-directory test
+
+.PHONY: e2e
+e2e: ## browser journeys in headless Chromium (part of make test too)
+	$(GO) test -race -count=1 ./e2e/
 
 .PHONY: lint
 lint: ## gofmt and go vet
