@@ -69,7 +69,7 @@ func (s *APITokenStore) Authenticate(ctx context.Context, tenantID int64, secret
 		}
 		return t, u, fmt.Errorf("token: %w", ErrNotFound)
 	}
-	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
 		err := tx.NewSelect().Model(&t).
 			Where("tenant_id = ? AND token_hash = ? AND revoked_at IS NULL", tenantID, HashToken(secret)).Scan(ctx)
 		if err != nil {
@@ -81,14 +81,19 @@ func (s *APITokenStore) Authenticate(ctx context.Context, tenantID int64, secret
 		if u.Disabled() {
 			return fmt.Errorf("token user disabled: %w", ErrNotFound)
 		}
-		now := s.now().UTC()
-		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		return nil
+	})
+	if err != nil {
+		return APIToken{}, User{}, err
+	}
+	now := s.now().UTC()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchInterval {
+		err = s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
 			_, err := tx.NewUpdate().Model((*APIToken)(nil)).Set("last_used_at = ?", now).
 				Where("tenant_id = ? AND id = ?", tenantID, t.ID).Exec(ctx)
 			return translate(err, "touch token")
-		}
-		return nil
-	})
+		})
+	}
 	return t, u, err
 }
 

@@ -34,7 +34,7 @@ func (s *HeartbeatStore) Record(ctx context.Context, worker string, t time.Time)
 // when no worker has ever run.
 func (s *HeartbeatStore) Latest(ctx context.Context) (Heartbeat, error) {
 	var h Heartbeat
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&h).Order("beat_at DESC").Limit(1).Scan(ctx), "heartbeat")
 	})
 	return h, err

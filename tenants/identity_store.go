@@ -223,7 +223,7 @@ func (s *IdentityStore) UserByIdentity(ctx context.Context, key IdentityKey) (Us
 func (s *IdentityStore) UserByEmail(ctx context.Context, email string) (User, error) {
 	email, _ = NormalizeEmail(email)
 	var u User
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&u).Where("email = ?", email).Scan(ctx), "user")
 	})
 	return u, err
@@ -232,7 +232,7 @@ func (s *IdentityStore) UserByEmail(ctx context.Context, email string) (User, er
 // User returns the user with this id, or ErrNotFound.
 func (s *IdentityStore) User(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&u).Where("id = ?", id).Scan(ctx), "user")
 	})
 	return u, err

@@ -29,14 +29,19 @@ func (s *SessionStore) Create(ctx context.Context, userID int64, tenantID *int64
 	return token, sess, err
 }
 
+// touchInterval bounds how often a live session or token records activity:
+// a write per request would make every page view a write.
+const touchInterval = time.Minute
+
 // Lookup returns the live session for a cookie secret with its user. It
 // returns ErrNotFound for an unknown, revoked, expired or idle session, or
-// one whose user is disabled. It records activity at most once a minute.
+// one whose user is disabled. It reads in a read-only transaction and
+// records activity, in a write of its own, at most once a minute.
 func (s *SessionStore) Lookup(ctx context.Context, token string, idle time.Duration) (Session, User, error) {
 	var sess Session
 	var user User
 	now := s.now().UTC()
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		if err := tx.NewSelect().Model(&sess).Where("id = ?", HashToken(token)).Scan(ctx); err != nil {
 			return translate(err, "session")
 		}
@@ -49,15 +54,21 @@ func (s *SessionStore) Lookup(ctx context.Context, token string, idle time.Durat
 		if user.Disabled() {
 			return fmt.Errorf("session user disabled: %w", ErrNotFound)
 		}
-		if now.Sub(sess.LastSeenAt) > time.Minute {
-			sess.LastSeenAt = now
-			_, err := tx.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", sess.ID).Exec(ctx)
-			return translate(err, "touch session")
-		}
 		return nil
 	})
 	if err != nil {
 		return Session{}, User{}, err
+	}
+	if now.Sub(sess.LastSeenAt) > touchInterval {
+		sess.LastSeenAt = now
+		err := s.db.InPlatform(ctx, func(tx *Tx) error {
+			_, err := tx.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).
+				Where("id = ? AND last_seen_at < ?", sess.ID, now).Exec(ctx)
+			return translate(err, "touch session")
+		})
+		if err != nil {
+			return Session{}, User{}, err
+		}
 	}
 	return sess, user, nil
 }

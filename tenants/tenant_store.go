@@ -42,7 +42,7 @@ func (s *TenantStore) Create(ctx context.Context, t Tenant) (Tenant, error) {
 // BySlug returns the region with this slug, or ErrNotFound.
 func (s *TenantStore) BySlug(ctx context.Context, slug string) (Tenant, error) {
 	var t Tenant
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&t).Where("slug = ?", slug).Scan(ctx), "region "+slug)
 	})
 	return t, err
@@ -51,7 +51,7 @@ func (s *TenantStore) BySlug(ctx context.Context, slug string) (Tenant, error) {
 // ByID returns the region with this id, or ErrNotFound.
 func (s *TenantStore) ByID(ctx context.Context, id int64) (Tenant, error) {
 	var t Tenant
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&t).Where("id = ?", id).Scan(ctx), "region")
 	})
 	return t, err
@@ -60,7 +60,7 @@ func (s *TenantStore) ByID(ctx context.Context, id int64) (Tenant, error) {
 // List returns every region, ordered by name.
 func (s *TenantStore) List(ctx context.Context) ([]Tenant, error) {
 	var ts []Tenant
-	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+	err := s.db.InPlatformReadOnly(ctx, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&ts).Order("name", "id").Scan(ctx), "list regions")
 	})
 	return ts, err

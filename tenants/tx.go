@@ -46,12 +46,18 @@ func (db *DB) InTenant(ctx context.Context, tenantID int64, fn func(tx *Tx) erro
 	return db.inTx(ctx, tenantID, nil, fn)
 }
 
+// readOnly marks transactions that only read. On SQLite this matters
+// beyond intent: a read-only transaction begins deferred, without taking the
+// write lock that every other transaction takes at BEGIN, so reads never wait
+// for writers (WAL) nor block them.
+var readOnly = &sql.TxOptions{ReadOnly: true}
+
 // InTenantReadOnly is InTenant for transactions that only read.
 func (db *DB) InTenantReadOnly(ctx context.Context, tenantID int64, fn func(tx *Tx) error) error {
 	if tenantID <= 0 {
 		return ErrNoTenant
 	}
-	return db.inTx(ctx, tenantID, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, fn)
+	return db.inTx(ctx, tenantID, readOnly, fn)
 }
 
 // InPlatform runs fn in a transaction with no tenant: it may touch the
@@ -59,6 +65,11 @@ func (db *DB) InTenantReadOnly(ctx context.Context, tenantID int64, fn func(tx *
 // writing a tenant table fails.
 func (db *DB) InPlatform(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.inTx(ctx, 0, nil, fn)
+}
+
+// InPlatformReadOnly is InPlatform for transactions that only read.
+func (db *DB) InPlatformReadOnly(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.inTx(ctx, 0, readOnly, fn)
 }
 
 func (db *DB) inTx(ctx context.Context, tenantID int64, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
