@@ -174,3 +174,33 @@ func TestSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicRoutesLookUpSessionsOnlyForPages: a probe or an asset never
+// touches the session store; a page does, to show who is signed in. A stale
+// cookie makes the difference visible: only a lookup clears it.
+func TestPublicRoutesLookUpSessionsOnlyForPages(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	stale := &http.Cookie{Name: "kamrat_session", Value: "no-such-session"}
+	cleared := func(path string) bool {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(stale)
+		resp, err := b.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for _, c := range resp.Cookies() {
+			if c.Name == "kamrat_session" && c.Value == "" {
+				return true
+			}
+		}
+		return false
+	}
+	if cleared("/healthz") || cleared("/readyz") {
+		t.Error("a probe looked up the session")
+	}
+	if !cleared("/") {
+		t.Error("the landing page did not look up the session for its header")
+	}
+}

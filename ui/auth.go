@@ -23,12 +23,9 @@ var errUnauthenticated = fiber.NewError(fiber.StatusUnauthorized, "sign-in requi
 func (s *server) guard(r *route) (fiber.Handler, error) {
 	switch r.access {
 	case accessPublic:
-		return func(c *fiber.Ctx) error {
-			if err := s.loadPrincipal(c, nil); err != nil {
-				return err
-			}
-			return c.Next()
-		}, nil
+		// Nothing to check; who is signed in is looked up only if a page
+		// shows it (see pageUser), so assets and probes cost no query.
+		return func(c *fiber.Ctx) error { return c.Next() }, nil
 	case accessSignedIn:
 		return func(c *fiber.Ctx) error {
 			if err := s.loadPrincipal(c, nil); err != nil {
@@ -95,6 +92,7 @@ func (s *server) guardRegion(c *fiber.Ctx, r *route) error {
 // loadPrincipal recognises the caller: an API token on /api/, a session
 // cookie elsewhere. region, when known, decides the caller's role.
 func (s *server) loadPrincipal(c *fiber.Ctx, region *tenants.Tenant) error {
+	c.Locals(localPrincipalLoaded, true)
 	ctx := c.UserContext()
 	pol := s.cfg.Policy
 	var p *policy.Principal
@@ -145,6 +143,20 @@ func (s *server) loadPrincipal(c *fiber.Ctx, region *tenants.Tenant) error {
 	}
 	c.Locals(localPrincipal, p)
 	return nil
+}
+
+// pageUser returns the signed-in person's name for the page header, looking
+// the session up on first use when the route's guard did not.
+func (s *server) pageUser(c *fiber.Ctx) string {
+	if c.Locals(localPrincipalLoaded) == nil && !isAPI(c) {
+		if err := s.loadPrincipal(c, currentRegion(c)); err != nil {
+			s.log.Error("look up session for page header", "error", err, "request_id", requestID(c))
+		}
+	}
+	if p := principal(c); p != nil {
+		return p.User.DisplayName
+	}
+	return ""
 }
 
 // principal returns who is calling, or nil when nobody is signed in.

@@ -82,10 +82,7 @@ func (s *server) newBasePage(c *fiber.Ctx, lang string) basePage {
 	if lang == langEnglish {
 		other = langSwedish
 	}
-	user := ""
-	if p := principal(c); p != nil {
-		user = p.User.DisplayName
-	}
+	user := s.pageUser(c)
 	return basePage{
 		CSRF:      s.cfg.Policy.CSRF.Token(s.csrfBinding(c, true)),
 		User:      user,

@@ -107,6 +107,7 @@ const (
 	localTenant
 	localRegion
 	localPrincipal
+	localPrincipalLoaded
 )
 
 // matchedRoute returns the route table entry that handled c, or nil when
