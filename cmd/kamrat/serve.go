@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -190,7 +191,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		uiCfg := ui.Config{
 			Logger:    logger,
 			Tenants:   tenants.NewTenantStore(db),
-			Ready:     func(ctx context.Context) error { return ready(ctx, db) },
+			Ready:     (&readiness{db: db}).check,
 			Metrics:   registry,
 			Version:   version,
 			TLS:       cfg.tls,
@@ -280,21 +281,32 @@ func prepareSchema(ctx context.Context, db *tenants.DB, cfg serveConfig, logger 
 	return nil
 }
 
-// ready is the readiness check: the database answers and has every
-// migration this build expects.
-func ready(ctx context.Context, db *tenants.DB) error {
+// readiness is the readiness check: the database answers and has every
+// migration this build expects. Once the schema has been seen current it
+// stays current for this process (migrations only move forward), so later
+// probes only ping.
+type readiness struct {
+	db            *tenants.DB
+	schemaCurrent atomic.Bool
+}
+
+func (r *readiness) check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := db.Ping(ctx); err != nil {
+	if err := r.db.Ping(ctx); err != nil {
 		return fmt.Errorf("database unreachable")
 	}
-	st, err := migrations.CurrentStatus(ctx, db)
+	if r.schemaCurrent.Load() {
+		return nil
+	}
+	st, err := migrations.CurrentStatus(ctx, r.db)
 	if err != nil {
 		return fmt.Errorf("database unreachable")
 	}
 	if !st.Current() {
 		return migrations.ErrPending
 	}
+	r.schemaCurrent.Store(true)
 	return nil
 }
 
