@@ -31,19 +31,12 @@ func (t *connTx) Begin(ctx context.Context) (pgx.Tx, error) {
 	return nested, nil
 }
 
-func (t *connTx) Commit(ctx context.Context) error {
-	if t.depth == 0 {
-		return errOuterTx
-	}
-	if t.done {
-		return pgx.ErrTxClosed
-	}
-	t.done = true
-	_, err := t.conn.Exec(ctx, "RELEASE SAVEPOINT "+t.savepoint())
-	return err
-}
+func (t *connTx) Commit(ctx context.Context) error { return t.end(ctx, "RELEASE SAVEPOINT ") }
 
-func (t *connTx) Rollback(ctx context.Context) error {
+func (t *connTx) Rollback(ctx context.Context) error { return t.end(ctx, "ROLLBACK TO SAVEPOINT ") }
+
+// end releases or rolls back this savepoint, once.
+func (t *connTx) end(ctx context.Context, verb string) error {
 	if t.depth == 0 {
 		return errOuterTx
 	}
@@ -51,7 +44,7 @@ func (t *connTx) Rollback(ctx context.Context) error {
 		return pgx.ErrTxClosed
 	}
 	t.done = true
-	_, err := t.conn.Exec(ctx, "ROLLBACK TO SAVEPOINT "+t.savepoint())
+	_, err := t.conn.Exec(ctx, verb+t.savepoint())
 	return err
 }
 

@@ -71,10 +71,10 @@ func BenchmarkAuthorize(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(len(reqs)), "distinct-requests")
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		r := reqs[i%len(reqs)]
 		a.Allowed(r.role, r.region, r.res, r.act)
 	}
+	// Reported after the loop: b.Loop resets the timer and extra metrics.
+	b.ReportMetric(float64(len(reqs)), "distinct-requests")
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -128,9 +127,20 @@ func (o *OIDC) oauthConfig(ctx context.Context, p tenants.OIDCProvider, redirect
 	}, op, nil
 }
 
+// BeginOptions shape a sign-in.
+type BeginOptions struct {
+	// ReturnTo is the local path to land on after sign-in.
+	ReturnTo string
+	// InvitationID, when set, is accepted by the account that signs in.
+	InvitationID *int64
+	// LoginHint names the account to the provider (demo mode's one-click
+	// sign-in as a chosen demo user).
+	LoginHint string
+}
+
 // Begin starts a sign-in with the region's provider and returns the URL to
-// send the browser to. invitationID, when set, is accepted on success.
-func (o *OIDC) Begin(ctx context.Context, tenantID int64, providerSlug, redirectURL, returnTo string, invitationID *int64) (string, error) {
+// send the browser to.
+func (o *OIDC) Begin(ctx context.Context, tenantID int64, providerSlug, redirectURL string, opt BeginOptions) (string, error) {
 	p, err := o.signIns.Provider(ctx, tenantID, providerSlug)
 	if err != nil {
 		return "", err
@@ -142,26 +152,19 @@ func (o *OIDC) Begin(ctx context.Context, tenantID int64, providerSlug, redirect
 	verifier := oauth2.GenerateVerifier()
 	nonce := oauth2.GenerateVerifier()
 	state, err := o.signIns.BeginOIDC(ctx, tenantID, tenants.OIDCLogin{
-		ProviderID: p.ID, Nonce: nonce, CodeVerifier: verifier, InvitationID: invitationID, ReturnTo: returnTo,
+		ProviderID: p.ID, Nonce: nonce, CodeVerifier: verifier, InvitationID: opt.InvitationID, ReturnTo: opt.ReturnTo,
 	})
 	if err != nil {
 		return "", err
 	}
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	params := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
 	if p.RequiredACR != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("acr_values", p.RequiredACR))
+		params = append(params, oauth2.SetAuthURLParam("acr_values", p.RequiredACR))
 	}
-	return cfg.AuthCodeURL(state, opts...), nil
-}
-
-// BeginWithHint is Begin with a login_hint for the provider (demo mode's
-// one-click sign-in as a chosen demo user).
-func (o *OIDC) BeginWithHint(ctx context.Context, tenantID int64, providerSlug, redirectURL, returnTo, hint string, invitationID *int64) (string, error) {
-	u, err := o.Begin(ctx, tenantID, providerSlug, redirectURL, returnTo, invitationID)
-	if err != nil || hint == "" {
-		return u, err
+	if opt.LoginHint != "" {
+		params = append(params, oauth2.SetAuthURLParam("login_hint", opt.LoginHint))
 	}
-	return u + "&login_hint=" + url.QueryEscape(hint), nil
+	return cfg.AuthCodeURL(state, params...), nil
 }
 
 // Callback is what the provider sent back to the redirect URL.
@@ -185,7 +188,7 @@ func (o *OIDC) Complete(ctx context.Context, tenantID int64, redirectURL string,
 	if err != nil {
 		return SignedIn{}, refuse(ReasonState, err)
 	}
-	p, err := o.providerByID(ctx, tenantID, login.ProviderID)
+	p, err := o.signIns.ProviderByID(ctx, tenantID, login.ProviderID)
 	if err != nil {
 		return SignedIn{}, refuse(ReasonProvider, err)
 	}
@@ -277,19 +280,6 @@ func (o *OIDC) Complete(ctx context.Context, tenantID int64, redirectURL string,
 		return SignedIn{}, refuse(ReasonUnit, err)
 	}
 	return SignedIn{User: user, Membership: m, Provider: p, ReturnTo: login.ReturnTo}, nil
-}
-
-func (o *OIDC) providerByID(ctx context.Context, tenantID, id int64) (tenants.OIDCProvider, error) {
-	list, err := o.signIns.Providers(ctx, tenantID)
-	if err != nil {
-		return tenants.OIDCProvider{}, err
-	}
-	for _, p := range list {
-		if p.ID == id {
-			return p, nil
-		}
-	}
-	return tenants.OIDCProvider{}, fmt.Errorf("provider %d: %w", id, tenants.ErrNotFound)
 }
 
 // checkIssuedAt requires iat, not in the future beyond clock skew and not

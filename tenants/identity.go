@@ -106,25 +106,32 @@ func (i *Invitation) Validate() error {
 	case utf8.RuneCountInString(i.DisplayName) > 200:
 		v.add("display_name", "validation.too_long", map[string]any{"Max": 200})
 	}
-	if !i.Role.IsMembershipRole() {
-		v.add("role", "validation.choice", nil)
-	} else {
-		switch i.Role.Scope() {
-		case ScopeUnit:
-			if i.UnitID == nil {
-				v.add("unit", "validation.scope_unit", nil)
-			}
-			i.OrganisationID = nil
-		case ScopeOrganisation:
-			if i.OrganisationID == nil {
-				v.add("organisation", "validation.scope_organisation", nil)
-			}
-			i.UnitID = nil
-		default:
-			i.UnitID, i.OrganisationID = nil, nil
-		}
-	}
+	validateScope(&v, i.Role, &i.UnitID, &i.OrganisationID)
 	return v.err()
+}
+
+// validateScope checks that a membership role has the scope it needs (a
+// unit for clinic staff, an organisation for coordinators and peers) and
+// drops any scope it does not use.
+func validateScope(v *ValidationError, role Role, unitID, orgID **int64) {
+	if !role.IsMembershipRole() {
+		v.add("role", "validation.choice", nil)
+		return
+	}
+	switch role.Scope() {
+	case ScopeUnit:
+		if *unitID == nil {
+			v.add("unit", "validation.scope_unit", nil)
+		}
+		*orgID = nil
+	case ScopeOrganisation:
+		if *orgID == nil {
+			v.add("organisation", "validation.scope_organisation", nil)
+		}
+		*unitID = nil
+	default:
+		*unitID, *orgID = nil, nil
+	}
 }
 
 // Session is a signed-in browser. The id is the hash of the cookie value.

@@ -317,11 +317,12 @@ func (s *IdentityStore) LinkIdentity(ctx context.Context, userID int64, key Iden
 // through invitations). It returns a *ValidationError for a role without its
 // scope or a scope outside the region.
 func (s *IdentityStore) SetMembership(ctx context.Context, tenantID int64, m Membership) (Membership, error) {
-	inv := Invitation{Email: "placeholder@example.se", DisplayName: "-", Role: m.Role, UnitID: m.UnitID, OrganisationID: m.OrganisationID}
-	if err := inv.Validate(); err != nil {
+	var v ValidationError
+	validateScope(&v, m.Role, &m.UnitID, &m.OrganisationID)
+	if err := v.err(); err != nil {
 		return Membership{}, err
 	}
-	m.ID, m.TenantID, m.UnitID, m.OrganisationID, m.CreatedAt = 0, tenantID, inv.UnitID, inv.OrganisationID, s.now().UTC()
+	m.ID, m.TenantID, m.CreatedAt = 0, tenantID, s.now().UTC()
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
 		if err := checkScope(ctx, tx, m.UnitID, m.OrganisationID); err != nil {
 			return err

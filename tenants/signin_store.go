@@ -191,6 +191,15 @@ func (s *SignInStore) Provider(ctx context.Context, tenantID int64, slug string)
 	return p, err
 }
 
+// ProviderByID returns one enabled provider by id, or ErrNotFound.
+func (s *SignInStore) ProviderByID(ctx context.Context, tenantID, id int64) (OIDCProvider, error) {
+	var p OIDCProvider
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&p).Where("tenant_id = ? AND id = ? AND enabled", tenantID, id).Scan(ctx), "provider")
+	})
+	return p, err
+}
+
 // ClientSecret decrypts a provider's client secret.
 func (s *SignInStore) ClientSecret(p OIDCProvider) (string, error) {
 	return s.sealer.Open(p.ClientSecretEnc)

@@ -176,15 +176,13 @@ func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 // auditDenied records a refused request in the region's audit log.
 func (s *server) auditDenied(c *fiber.Ctx, region tenants.Tenant, p *policy.Principal, action, reason string) {
 	e := tenants.AuditEntry{
-		TenantID: region.ID, Action: action, ObjectType: "route", ObjectID: c.Method() + " " + c.Route().Path,
-		Outcome: tenants.OutcomeDenied, Reason: reason, RequestID: requestID(c),
+		Action: action, ObjectType: "route", ObjectID: c.Method() + " " + c.Route().Path,
+		Outcome: tenants.OutcomeDenied, Reason: reason,
 	}
 	if p != nil {
 		e.UserID, e.UserLabel, e.Role = &p.User.ID, p.User.Email, string(p.Role)
 	}
-	if err := s.cfg.Policy.Audit.Record(c.UserContext(), e); err != nil {
-		s.log.Error("audit denied request", "error", err, "request_id", requestID(c))
-	}
+	s.audit(c, region.ID, e)
 }
 
 // csrfBinding is what this browser's CSRF tokens are bound to: its session

@@ -14,7 +14,7 @@ type invitationPage struct {
 	RegionName string
 	Name       string
 	RoleKey    string
-	Providers  []loginOption
+	Providers  []link
 }
 
 // invitationShow renders the invitation behind a link; an unknown, used,
@@ -28,19 +28,13 @@ func (s *server) invitationShow(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	providers, err := s.cfg.Policy.SignIns.Providers(c.UserContext(), region.ID)
+	providers, err := s.providerLinks(c, region, url.Values{"invitation": {c.Params("token")}})
 	if err != nil {
 		return err
 	}
 	p := invitationPage{
 		basePage:   s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)),
-		RegionName: region.Name, Name: inv.DisplayName, RoleKey: "role." + string(inv.Role),
-	}
-	for _, pr := range providers {
-		p.Providers = append(p.Providers, loginOption{
-			Label: pr.DisplayName,
-			URL:   "/r/" + url.PathEscape(region.Slug) + "/login/oidc/" + url.PathEscape(pr.Slug) + "?" + url.Values{"invitation": {c.Params("token")}}.Encode(),
-		})
+		RegionName: region.Name, Name: inv.DisplayName, RoleKey: "role." + string(inv.Role), Providers: providers,
 	}
 	// The page carries a secret in its URL: keep it out of caches and
 	// referrers.

@@ -4,18 +4,20 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
 )
 
 // loginPage offers a region's ways to sign in.
 type loginPage struct {
 	basePage
 	RegionName string
-	Providers  []loginOption
-	DemoUsers  []loginOption
+	Providers  []link
+	DemoUsers  []link
 }
 
-// loginOption is one way to sign in: a provider, or a demo user.
-type loginOption struct {
+// link is one way to sign in: a provider, or a demo user.
+type link struct {
 	Label string
 	URL   string
 }
@@ -27,31 +29,41 @@ func (s *server) loginShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	providers, err := s.cfg.Policy.SignIns.Providers(c.UserContext(), region.ID)
+	q := url.Values{}
+	if next := localPath(c.Query("next")); next != "/" {
+		q.Set("next", next)
+	}
+	providers, err := s.providerLinks(c, region, q)
 	if err != nil {
 		return err
 	}
+	p := loginPage{basePage: s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)), RegionName: region.Name, Providers: providers}
 	base := "/r/" + url.PathEscape(region.Slug) + "/login/oidc/"
-	next := localPath(c.Query("next"))
-	p := loginPage{basePage: s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)), RegionName: region.Name}
-	for _, pr := range providers {
-		q := url.Values{}
-		if next != "/" {
-			q.Set("next", next)
-		}
-		u := base + url.PathEscape(pr.Slug)
-		if len(q) > 0 {
-			u += "?" + q.Encode()
-		}
-		p.Providers = append(p.Providers, loginOption{Label: pr.DisplayName, URL: u})
-	}
 	for _, d := range s.cfg.DemoUsers {
 		if d.Region == region.Slug {
-			p.DemoUsers = append(p.DemoUsers, loginOption{
+			p.DemoUsers = append(p.DemoUsers, link{
 				Label: d.Label,
 				URL:   base + url.PathEscape(d.Provider) + "?" + url.Values{"hint": {d.Subject}}.Encode(),
 			})
 		}
 	}
 	return s.renderPage(c, p)
+}
+
+// providerLinks links to a sign-in with each of the region's providers,
+// carrying query (next, invitation) along.
+func (s *server) providerLinks(c *fiber.Ctx, region tenants.Tenant, query url.Values) ([]link, error) {
+	providers, err := s.cfg.Policy.SignIns.Providers(c.UserContext(), region.ID)
+	if err != nil {
+		return nil, err
+	}
+	links := make([]link, 0, len(providers))
+	for _, pr := range providers {
+		u := "/r/" + url.PathEscape(region.Slug) + "/login/oidc/" + url.PathEscape(pr.Slug)
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		links = append(links, link{Label: pr.DisplayName, URL: u})
+	}
+	return links, nil
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/policy"
 )
 
 // loginStart sends the browser to the chosen provider with a fresh state,
@@ -25,8 +27,8 @@ func (s *server) loginStart(c *fiber.Ctx) error {
 		}
 		invitationID = &inv.ID
 	}
-	target, err := s.cfg.Policy.OIDC.BeginWithHint(c.UserContext(), region.ID, c.Params("provider"),
-		s.callbackURL(c, region.Slug), returnTo, c.Query("hint"), invitationID)
+	target, err := s.cfg.Policy.OIDC.Begin(c.UserContext(), region.ID, c.Params("provider"), s.callbackURL(c, region.Slug),
+		policy.BeginOptions{ReturnTo: returnTo, InvitationID: invitationID, LoginHint: c.Query("hint")})
 	if err != nil {
 		return err
 	}

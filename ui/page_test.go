@@ -37,13 +37,13 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 			"error 404":               errorPage{basePage: base, Status: 404, Message: "Sidan finns inte."},
 			"error 422":               errorPage{basePage: base, Status: 422, Message: "x", Fields: []string{"Namn: Måste fyllas i."}},
 			"error 500":               errorPage{basePage: base, Status: 500, Message: "x", ShowRequestID: true},
-			"login":                   loginPage{basePage: base, RegionName: "Region Skåne", Providers: []loginOption{{Label: "SITHS", URL: "/r/skane/login/oidc/siths"}}, DemoUsers: []loginOption{{Label: "Anna", URL: "/x"}}},
+			"login":                   loginPage{basePage: base, RegionName: "Region Skåne", Providers: []link{{Label: "SITHS", URL: "/r/skane/login/oidc/siths"}}, DemoUsers: []link{{Label: "Anna", URL: "/x"}}},
 			"login without providers": loginPage{basePage: base, RegionName: "Region Skåne"},
 			"signin failed":           signInFailedPage{basePage: base, RegionName: "Region Skåne", Reason: "signin.refused.nonce", LoginURL: "/r/skane/login"},
-			"start":                   startPage{basePage: base, RegionName: "Region Skåne", RoleKey: "role.clinic_staff", Role: "clinic_staff", Links: []loginOption{{Label: "x", URL: "/y"}}},
+			"start":                   startPage{basePage: base, RegionName: "Region Skåne", RoleKey: "role.clinic_staff", Role: "clinic_staff", Links: []link{{Label: "x", URL: "/y"}}},
 			"signed-in start":         startPage{basePage: basePage{Lang: base.Lang, OtherLang: "xx", SwitchURL: "?lang=xx", Version: "9.9.9", translator: base.translator, User: "Anna", CSRF: "tok"}, RegionName: "Region Skåne", RoleKey: "role.viewer", Role: "viewer"},
 			"audit":                   auditPage{basePage: base, RegionName: "Region Skåne", Entries: []auditRow{{At: "2026-11-22 10:00:00", User: "a@b.se", Action: "signin.oidc", Outcome: "ok"}}},
-			"invitation":              invitationPage{basePage: base, RegionName: "Region Skåne", Name: "Anna", RoleKey: "role.viewer", Providers: []loginOption{{Label: "SITHS", URL: "/x"}}},
+			"invitation":              invitationPage{basePage: base, RegionName: "Region Skåne", Name: "Anna", RoleKey: "role.viewer", Providers: []link{{Label: "SITHS", URL: "/x"}}},
 			"audit empty":             auditPage{basePage: base, RegionName: "Region Skåne", Outcome: "denied"},
 		}
 	}

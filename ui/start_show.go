@@ -13,7 +13,7 @@ type startPage struct {
 	RegionName string
 	RoleKey    string // catalogue key of the role's name
 	Role       string
-	Links      []loginOption
+	Links      []link
 }
 
 // startShow renders the signed-in member's start page.
@@ -25,10 +25,10 @@ func (s *server) startShow(c *fiber.Ctx) error {
 	}
 	base := "/r/" + region.Slug
 	if s.cfg.Policy.Authorizer.Allowed(p.Role, region.Slug, "audit", "read") {
-		page.Links = append(page.Links, loginOption{Label: s.translator.Translate(page.Lang, "start.link.audit", nil), URL: base + "/admin/audit"})
+		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "start.link.audit", nil), URL: base + "/admin/audit"})
 	}
 	if p.Role == tenants.RoleRegionAdmin {
-		page.Links = append(page.Links, loginOption{Label: s.translator.Translate(page.Lang, "start.link.api_me", nil), URL: "/api/v1/regions/" + region.Slug + "/me"})
+		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "start.link.api_me", nil), URL: "/api/v1/regions/" + region.Slug + "/me"})
 	}
 	return s.renderPage(c, page)
 }

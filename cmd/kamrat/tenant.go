@@ -10,6 +10,7 @@ import (
 
 	"github.com/kamrat/kamrat/migrations"
 	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/ui"
 )
 
 func runTenant(ctx context.Context, args []string, out, _ io.Writer, getenv env) error {
@@ -109,9 +110,14 @@ func openMigrated(ctx context.Context, dbf databaseFlags, fs *flagSet) (*tenants
 
 // describeValidation renders a validation error for the terminal.
 func describeValidation(verr *tenants.ValidationError) string {
+	tr, err := ui.NewTranslator()
+	if err != nil {
+		return verr.Error()
+	}
 	parts := make([]string, len(verr.Fields))
 	for i, f := range verr.Fields {
-		parts[i] = "--" + strings.ReplaceAll(f.Field, "_", "-") + ": " + fieldMessage(f)
+		// The same English text the web shows for the field.
+		parts[i] = "--" + strings.ReplaceAll(f.Field, "_", "-") + ": " + tr.Translate("en", f.Key, f.Args)
 	}
 	return strings.Join(parts, "; ")
 }
