@@ -10,24 +10,22 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/kamrat/kamrat/cmd/kamrat/kamrattest"
 )
 
 // journeyTimeout bounds one journey: everything one test does in its tab.
@@ -59,7 +57,7 @@ type shared struct {
 	dir string
 
 	appOnce sync.Once
-	app     *kamrat
+	app     *kamrattest.Process
 	appErr  error
 
 	browserOnce sync.Once
@@ -76,7 +74,7 @@ func (s *shared) kamratURL(t *testing.T) string {
 	if s.appErr != nil {
 		t.Fatalf("cannot start kamrat demo: %v", s.appErr)
 	}
-	return s.app.url
+	return s.app.URL("")
 }
 
 // browser returns the chromedp context of the shared browser, starting it the
@@ -98,7 +96,7 @@ func (s *shared) close() {
 		s.stopBrowser()
 	}
 	if s.app != nil {
-		s.app.stop()
+		s.app.Stop(10 * time.Second)
 	}
 }
 
@@ -236,7 +234,7 @@ func (j *journey) saveEvidence(tabCtx context.Context) {
 		save("page.html", []byte(html))
 	}
 	if suite.app != nil {
-		save("kamrat.log", []byte(suite.app.log.String()))
+		save("kamrat.log", []byte(suite.app.Log.String()))
 	}
 	kept := "removed when the test ends; `go test -artifacts -outputdir DIR` keeps it"
 	if f := flag.Lookup("test.artifacts"); f != nil && f.Value.String() == "true" {
@@ -334,17 +332,9 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// kamrat is the demo process under test.
-type kamrat struct {
-	cmd  *exec.Cmd
-	url  string
-	log  *lockedBuffer // stderr: kamrat's JSON log
-	done chan struct{}
-}
-
 // startKamrat builds cmd/kamrat into dir and starts `kamrat demo` on a free
 // port with its database in dir; it returns once the server listens.
-func startKamrat(dir string) (*kamrat, error) {
+func startKamrat(dir string) (*kamrattest.Process, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return nil, err
@@ -355,56 +345,11 @@ func startKamrat(dir string) (*kamrat, error) {
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build ./cmd/kamrat: %w\n%s", err, out)
 	}
-
 	cmd := exec.Command(bin, "demo", "--addr", "127.0.0.1:0", "--database-url", "sqlite:"+filepath.Join(dir, "demo.db"))
 	cmd.Dir = dir
 	cmd.Env = withoutKamratSettings(os.Environ())
 	dieWithParent(cmd)
-	pr, pw := io.Pipe()
-	k := &kamrat{cmd: cmd, log: &lockedBuffer{}, done: make(chan struct{})}
-	cmd.Stderr = io.MultiWriter(pw, k.log)
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() {
-		cmd.Wait()
-		pw.Close()
-		close(k.done)
-	}()
-
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case a := <-addr:
-		k.url = "http://" + a
-		return k, nil
-	case <-k.done:
-		return nil, fmt.Errorf("kamrat demo exited before listening (%v):\n%s", cmd.ProcessState, k.log)
-	case <-time.After(60 * time.Second):
-		k.stop()
-		return nil, fmt.Errorf("kamrat demo did not listen within 60s:\n%s", k.log)
-	}
-}
-
-// stop ends kamrat with SIGTERM, or SIGKILL if it lingers.
-func (k *kamrat) stop() {
-	k.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-k.done:
-	case <-time.After(10 * time.Second):
-		k.cmd.Process.Kill()
-		<-k.done
-	}
+	return kamrattest.Start(cmd, 60*time.Second)
 }
 
 // moduleRoot is the directory of the go.mod of the module under test.
@@ -430,24 +375,6 @@ func withoutKamratSettings(env []string) []string {
 		}
 	}
 	return out
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writer and readers at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // tail is the last n lines of s.

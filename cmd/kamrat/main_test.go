@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,11 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kamrat/kamrat/cmd/kamrat/kamrattest"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
@@ -37,30 +36,8 @@ func TestMain(m *testing.M) {
 // testKey is an encryption key for tests (32 bytes, base64).
 const testKey = "a2FtcmF0LXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmchISE="
 
-// process is a kamrat child process.
-type process struct {
-	cmd    *exec.Cmd
-	addr   string
-	stderr *lockedBuffer
-	done   chan error
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// process is a kamrat child process whose server listens.
+type process struct{ *kamrattest.Process }
 
 // kamratCmd prepares `kamrat args…` as a child process with env added.
 func kamratCmd(t *testing.T, env []string, args ...string) *exec.Cmd {
@@ -90,60 +67,34 @@ func runKamrat(t *testing.T, env []string, args ...string) (stdout, stderr strin
 }
 
 // startServe starts `kamrat serve` on a free port and waits until it
-// listens; it is stopped (SIGKILL) when the test ends if still running.
+// listens; it is killed when the test ends if still running.
 func startServe(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	cmd := kamratCmd(t, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	pr, pw := io.Pipe()
-	p := &process{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
-	cmd.Stderr = io.MultiWriter(pw, p.stderr)
-	if err := cmd.Start(); err != nil {
+	kp, err := kamrattest.Start(kamratCmd(t, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), 60*time.Second)
+	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.done <- cmd.Wait(); pw.Close() }()
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-p.done
+		if kp.Cmd.ProcessState == nil {
+			kp.Cmd.Process.Kill()
+			<-kp.Done
 		}
 	})
-
-	addrCh := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addrCh <- line.Addr
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case p.addr = <-addrCh:
-	case err := <-p.done:
-		t.Fatalf("kamrat serve exited before listening (%v):\n%s", err, p.stderr)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("kamrat serve did not listen within 60s:\n%s", p.stderr)
-	}
-	return p
+	return &process{kp}
 }
-
-func (p *process) url(path string) string { return "http://" + p.addr + path }
 
 // stop sends SIGTERM and returns the exit code.
 func (p *process) stop(t *testing.T) int {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-p.done:
+	case <-p.Done:
 	case <-time.After(60 * time.Second):
-		t.Fatalf("kamrat did not stop within 60s after SIGTERM:\n%s", p.stderr)
+		t.Fatalf("kamrat did not stop within 60s after SIGTERM:\n%s", p.Log)
 	}
-	return p.cmd.ProcessState.ExitCode()
+	return p.Cmd.ProcessState.ExitCode()
 }
 
 func get(t *testing.T, url string, header ...string) (int, string) {
@@ -177,10 +128,10 @@ func TestWholeApp(t *testing.T) {
 			}
 			p := startServe(t, env)
 
-			if code, body := get(t, p.url("/readyz")); code != http.StatusOK {
+			if code, body := get(t, p.URL("/readyz")); code != http.StatusOK {
 				t.Fatalf("/readyz = %d %q, want 200", code, body)
 			}
-			if code, _ := get(t, p.url("/healthz")); code != http.StatusOK {
+			if code, _ := get(t, p.URL("/healthz")); code != http.StatusOK {
 				t.Fatalf("/healthz = %d, want 200", code)
 			}
 
@@ -188,25 +139,25 @@ func TestWholeApp(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "created region skane") {
 				t.Fatalf("tenant create: code %d\nstdout: %s\nstderr: %s", code, out, errOut)
 			}
-			code, body := get(t, p.url("/"))
+			code, body := get(t, p.URL("/"))
 			if code != http.StatusOK || !strings.Contains(body, "Region Skåne") || !strings.Contains(body, `href="/r/skane"`) {
 				t.Fatalf("landing page = %d, want 200 listing Region Skåne:\n%s", code, body)
 			}
-			if code, body := get(t, p.url("/r/skane")); code != http.StatusOK || !strings.Contains(body, "Region Skåne") {
+			if code, body := get(t, p.URL("/r/skane")); code != http.StatusOK || !strings.Contains(body, "Region Skåne") {
 				t.Fatalf("/r/skane = %d:\n%s", code, body)
 			}
-			if code, _ := get(t, p.url("/r/nowhere"), "Accept", "application/json"); code != http.StatusNotFound {
+			if code, _ := get(t, p.URL("/r/nowhere"), "Accept", "application/json"); code != http.StatusNotFound {
 				t.Fatalf("/r/nowhere = %d, want 404", code)
 			}
-			if code, body := get(t, p.url("/metrics")); code != http.StatusOK || !strings.Contains(body, "kamrat_") {
+			if code, body := get(t, p.URL("/metrics")); code != http.StatusOK || !strings.Contains(body, "kamrat_") {
 				t.Fatalf("/metrics = %d, want kamrat metrics", code)
 			}
 
 			if code := p.stop(t); code != 0 {
-				t.Fatalf("exit code after SIGTERM = %d, want 0\n%s", code, p.stderr)
+				t.Fatalf("exit code after SIGTERM = %d, want 0\n%s", code, p.Log)
 			}
-			if !strings.Contains(p.stderr.String(), `"msg":"stopped"`) {
-				t.Errorf("no clean stop logged:\n%s", p.stderr)
+			if !strings.Contains(p.Log.String(), `"msg":"stopped"`) {
+				t.Errorf("no clean stop logged:\n%s", p.Log)
 			}
 		})
 	}
@@ -218,21 +169,21 @@ func TestSIGTERMLetsSlowRequestFinish(t *testing.T) {
 	t.Parallel()
 	p := startServe(t, []string{"KAMRAT_DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "k.db")})
 
-	conn, err := net.Dial("tcp", p.addr)
+	conn, err := net.Dial("tcp", p.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	// Half a request: headers announce a body that is not all sent yet.
-	fmt.Fprintf(conn, "POST /healthz HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\n12345", p.addr)
+	fmt.Fprintf(conn, "POST /healthz HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\n12345", p.Addr)
 	time.Sleep(200 * time.Millisecond)
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
 	select {
-	case <-p.done:
-		t.Fatalf("process exited while a request was in flight:\n%s", p.stderr)
+	case <-p.Done:
+		t.Fatalf("process exited while a request was in flight:\n%s", p.Log)
 	default:
 	}
 	if _, err := io.WriteString(conn, "67890"); err != nil {
@@ -241,19 +192,19 @@ func TestSIGTERMLetsSlowRequestFinish(t *testing.T) {
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("in-flight request got no response: %v\n%s", err, p.stderr)
+		t.Fatalf("in-flight request got no response: %v\n%s", err, p.Log)
 	}
 	resp.Body.Close()
 	if resp.StatusCode == 0 || resp.StatusCode >= 500 {
 		t.Fatalf("in-flight request answered %d", resp.StatusCode)
 	}
 	select {
-	case <-p.done:
+	case <-p.Done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("process did not exit after the last request")
 	}
-	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Fatalf("exit code %d, want 0\n%s", code, p.stderr)
+	if code := p.Cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit code %d, want 0\n%s", code, p.Log)
 	}
 }
 
@@ -391,12 +342,12 @@ func TestWebAndWorkerModes(t *testing.T) {
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "k.db")
 	env := []string{"KAMRAT_DATABASE_URL=" + dbURL}
 	web := startServe(t, env, "--mode", "web")
-	if code, _ := get(t, web.url("/readyz")); code != http.StatusOK {
+	if code, _ := get(t, web.URL("/readyz")); code != http.StatusOK {
 		t.Fatalf("web-only /readyz = %d", code)
 	}
 
 	worker := kamratCmd(t, append(env, "KAMRAT_MODE=worker"), "serve")
-	var errOut lockedBuffer
+	var errOut kamrattest.LockedBuffer
 	worker.Stderr = &errOut
 	if err := worker.Start(); err != nil {
 		t.Fatal(err)
