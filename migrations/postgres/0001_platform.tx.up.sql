@@ -35,3 +35,20 @@ BEGIN
     RETURN v::bigint;
 END
 $$;
+
+--bun:split
+
+-- kamrat_isolate_tenant_table puts a tenant-owned table under row-level
+-- security, forced also for its owner: rows are visible and writable only in
+-- a transaction whose tenant matches their tenant_id. Every migration that
+-- creates a tenant table calls it; a test walks the catalogue to make sure.
+CREATE FUNCTION kamrat_isolate_tenant_table(t regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
+    EXECUTE format('CREATE POLICY tenant_isolation ON %s '
+        'USING (tenant_id = kamrat_current_tenant()) '
+        'WITH CHECK (tenant_id = kamrat_current_tenant())', t);
+END
+$$;

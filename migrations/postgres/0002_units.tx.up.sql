@@ -16,14 +16,4 @@ CREATE TABLE units (
 
 --bun:split
 
-ALTER TABLE units ENABLE ROW LEVEL SECURITY;
-
---bun:split
-
-ALTER TABLE units FORCE ROW LEVEL SECURITY;
-
---bun:split
-
-CREATE POLICY tenant_isolation ON units
-    USING (tenant_id = kamrat_current_tenant())
-    WITH CHECK (tenant_id = kamrat_current_tenant());
+SELECT kamrat_isolate_tenant_table('units');

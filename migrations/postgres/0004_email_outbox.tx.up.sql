@@ -23,14 +23,4 @@ CREATE TABLE email_outbox (
 
 --bun:split
 
-ALTER TABLE email_outbox ENABLE ROW LEVEL SECURITY;
-
---bun:split
-
-ALTER TABLE email_outbox FORCE ROW LEVEL SECURITY;
-
---bun:split
-
-CREATE POLICY tenant_isolation ON email_outbox
-    USING (tenant_id = kamrat_current_tenant())
-    WITH CHECK (tenant_id = kamrat_current_tenant());
+SELECT kamrat_isolate_tenant_table('email_outbox');
