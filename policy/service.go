@@ -35,8 +35,13 @@ type Service struct {
 	Tokens     *tenants.APITokenStore
 	Audit      *tenants.AuditLog
 	SignIns    *tenants.SignInStore
-	CSRF       CSRF
-	Session    SessionConfig
+	// EmailSignIn sends and redeems e-mailed sign-in links.
+	EmailSignIn *EmailSignIn
+	// Outbox keeps the e-mail the region sends (sign-in links,
+	// invitations) until a worker has sent it.
+	Outbox  *tenants.EmailOutbox
+	CSRF    CSRF
+	Session SessionConfig
 }
 
 // NewService wires the policy pieces on db. secretKey (the encryption key)
@@ -54,16 +59,19 @@ func NewService(db *tenants.DB, sealer *tenants.Sealer, secretKey []byte, sc Ses
 	}
 	identities := tenants.NewIdentityStore(db)
 	signIns := tenants.NewSignInStore(db, sealer)
+	outbox := tenants.NewEmailOutbox(db)
 	return &Service{
-		Authorizer: authz,
-		OIDC:       NewOIDC(signIns, identities, tenants.NewUnitStore(db), nil),
-		Sessions:   tenants.NewSessionStore(db),
-		Identities: identities,
-		Tokens:     tenants.NewAPITokenStore(db),
-		Audit:      tenants.NewAuditLog(db),
-		SignIns:    signIns,
-		CSRF:       NewCSRF(deriveKey(secretKey, "kamrat csrf v1")),
-		Session:    sc,
+		EmailSignIn: &EmailSignIn{db: db, signIns: signIns, identities: identities, outbox: outbox, now: time.Now},
+		Outbox:      outbox,
+		Authorizer:  authz,
+		OIDC:        NewOIDC(signIns, identities, tenants.NewUnitStore(db), nil),
+		Sessions:    tenants.NewSessionStore(db),
+		Identities:  identities,
+		Tokens:      tenants.NewAPITokenStore(db),
+		Audit:       tenants.NewAuditLog(db),
+		SignIns:     signIns,
+		CSRF:        NewCSRF(deriveKey(secretKey, "kamrat csrf v1")),
+		Session:     sc,
 	}, nil
 }
 

@@ -30,7 +30,7 @@ func (s *APITokenStore) Create(ctx context.Context, tenantID, userID int64, name
 	token, hash := newToken()
 	t := APIToken{TenantID: tenantID, UserID: userID, Name: name, TokenHash: hash, CreatedBy: createdBy, CreatedAt: s.now().UTC()}
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
-		n, err := tx.NewSelect().Model((*Membership)(nil)).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Count(ctx)
+		n, err := tx.NewSelect().Model((*Membership)(nil)).Where("tenant_id = ? AND user_id = ? AND disabled_at IS NULL", tenantID, userID).Count(ctx)
 		if err != nil {
 			return translate(err, "check membership")
 		}

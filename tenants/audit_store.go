@@ -101,6 +101,8 @@ type AuditFilter struct {
 	Limit    int
 }
 
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // Search returns the region's entries matching f, newest first (at most
 // f.Limit, default 200).
 func (a *AuditLog) Search(ctx context.Context, tenantID int64, f AuditFilter) ([]AuditEntry, error) {
@@ -117,7 +119,9 @@ func (a *AuditLog) Search(ctx context.Context, tenantID int64, f AuditFilter) ([
 			q = q.Where("user_id = ?", f.UserID)
 		}
 		if f.Action != "" {
-			q = q.Where("action LIKE ?", strings.NewReplacer("%", "", "_", "").Replace(f.Action)+"%")
+			// The prefix is matched literally: LIKE's wildcards in it
+			// (action names have underscores) are escaped.
+			q = q.Where(`action LIKE ? ESCAPE '\'`, likeEscaper.Replace(f.Action)+"%")
 		}
 		if f.Outcome != "" {
 			q = q.Where("outcome = ?", f.Outcome)

@@ -50,6 +50,8 @@ type Membership struct {
 	UnitID         *int64    `bun:"unit_id"`
 	OrganisationID *int64    `bun:"organisation_id"`
 	CreatedAt      time.Time `bun:"created_at,notnull"`
+	// DisabledAt is set while the region has shut the member out.
+	DisabledAt *time.Time `bun:"disabled_at"`
 }
 
 // Invitation lets one person become a member of a region with a role.
@@ -121,12 +123,12 @@ func validateScope(v *ValidationError, role Role, unitID, orgID **int64) {
 	switch role.Scope() {
 	case ScopeUnit:
 		if *unitID == nil {
-			v.add("unit", "validation.scope_unit", nil)
+			v.add("unit_id", "validation.scope_unit", nil)
 		}
 		*orgID = nil
 	case ScopeOrganisation:
 		if *orgID == nil {
-			v.add("organisation", "validation.scope_organisation", nil)
+			v.add("organisation_id", "validation.scope_organisation", nil)
 		}
 		*unitID = nil
 	default:

@@ -27,7 +27,11 @@ var ErrExpired = errors.New("expired or already used")
 // Invite records an invitation and returns it with the secret token to send
 // to the invitee (only its hash is stored). It returns a *ValidationError
 // for bad fields, including a unit or organisation not in the region.
-func (s *IdentityStore) Invite(ctx context.Context, tenantID int64, inv Invitation) (Invitation, string, error) {
+//
+// notify, when not nil, runs in the same transaction with the stored
+// invitation and its token (to queue the e-mail that carries it): if it
+// fails, no invitation exists.
+func (s *IdentityStore) Invite(ctx context.Context, tenantID int64, inv Invitation, notify func(tx *Tx, inv Invitation, token string) error) (Invitation, string, error) {
 	if err := inv.Validate(); err != nil {
 		return Invitation{}, "", err
 	}
@@ -39,13 +43,37 @@ func (s *IdentityStore) Invite(ctx context.Context, tenantID int64, inv Invitati
 		if err := checkScope(ctx, tx, inv.UnitID, inv.OrganisationID); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(&inv).Returning("id").Exec(ctx)
-		return translate(err, "create invitation")
+		if _, err := tx.NewInsert().Model(&inv).Returning("id").Exec(ctx); err != nil {
+			return translate(err, "create invitation")
+		}
+		if notify != nil {
+			return notify(tx, inv, token)
+		}
+		return nil
 	})
 	if err != nil {
 		return Invitation{}, "", err
 	}
 	return inv, token, nil
+}
+
+// RevokeInvitation makes an open invitation unusable. It returns
+// ErrNotFound for an id not in the region and ErrExpired for one already
+// accepted, revoked or expired.
+func (s *IdentityStore) RevokeInvitation(ctx context.Context, tenantID, id int64) error {
+	return s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		var inv Invitation
+		if err := tx.NewSelect().Model(&inv).Where("tenant_id = ? AND id = ?", tenantID, id).Scan(ctx); err != nil {
+			return translate(err, "invitation")
+		}
+		now := s.now().UTC()
+		if !inv.Open(now) {
+			return fmt.Errorf("invitation: %w", ErrExpired)
+		}
+		_, err := tx.NewUpdate().Model((*Invitation)(nil)).Set("revoked_at = ?", now).
+			Where("tenant_id = ? AND id = ?", tenantID, id).Exec(ctx)
+		return translate(err, "revoke invitation")
+	})
 }
 
 // checkScope verifies that the unit or organisation exists in the
@@ -58,7 +86,7 @@ func checkScope(ctx context.Context, tx *Tx, unitID, orgID *int64) error {
 			return translate(err, "check unit")
 		}
 		if n == 0 {
-			v.add("unit", "validation.scope_unit", nil)
+			v.add("unit_id", "validation.scope_unit", nil)
 		}
 	}
 	if orgID != nil {
@@ -67,7 +95,7 @@ func checkScope(ctx context.Context, tx *Tx, unitID, orgID *int64) error {
 			return translate(err, "check organisation")
 		}
 		if n == 0 {
-			v.add("organisation", "validation.scope_organisation", nil)
+			v.add("organisation_id", "validation.scope_organisation", nil)
 		}
 	}
 	return v.err()
@@ -242,7 +270,7 @@ func (s *IdentityStore) User(ctx context.Context, id int64) (User, error) {
 func (s *IdentityStore) Membership(ctx context.Context, tenantID, userID int64) (Membership, error) {
 	var m Membership
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
-		return translate(tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Scan(ctx), "membership")
+		return translate(tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ? AND disabled_at IS NULL", tenantID, userID).Scan(ctx), "membership")
 	})
 	return m, err
 }
@@ -250,9 +278,12 @@ func (s *IdentityStore) Membership(ctx context.Context, tenantID, userID int64) 
 // Member is a membership with its user, for administrators' lists.
 type Member struct {
 	Membership
-	Email       string     `bun:"email"`
-	DisplayName string     `bun:"display_name"`
-	DisabledAt  *time.Time `bun:"disabled_at"`
+	Email       string `bun:"email"`
+	DisplayName string `bun:"display_name"`
+	// UserDisabledAt is set when the user is disabled everywhere (by the
+	// platform operator); Membership.DisabledAt when only this region has
+	// shut the member out.
+	UserDisabledAt *time.Time `bun:"user_disabled_at"`
 }
 
 // Members lists the region's members by name.
@@ -260,7 +291,7 @@ func (s *IdentityStore) Members(ctx context.Context, tenantID int64) ([]Member, 
 	var list []Member
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model((*Membership)(nil)).
-			ColumnExpr("membership.*, u.email, u.display_name, u.disabled_at").
+			ColumnExpr("membership.*, u.email, u.display_name, u.disabled_at AS user_disabled_at").
 			Join("JOIN users AS u ON u.id = membership.user_id").
 			Where("membership.tenant_id = ?", tenantID).
 			Order("u.display_name", "u.id").Scan(ctx, &list), "list members")
@@ -288,6 +319,34 @@ func (s *IdentityStore) SetDisabled(ctx context.Context, userID int64, disabled 
 			return revokeUserSessions(ctx, tx, userID, now)
 		}
 		return nil
+	})
+}
+
+// SetMemberDisabled shuts a member out of one region, or lets them back
+// in. Disabling ends the member's sessions signed in to the region at
+// once; their access to other regions is the other regions' business. It
+// returns ErrNotFound when the user is not a member of the region.
+func (s *IdentityStore) SetMemberDisabled(ctx context.Context, tenantID, userID int64, disabled bool) error {
+	return s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		now := s.now().UTC()
+		var at *time.Time
+		if disabled {
+			at = &now
+		}
+		res, err := tx.NewUpdate().Model((*Membership)(nil)).Set("disabled_at = ?", at).
+			Where("tenant_id = ? AND user_id = ?", tenantID, userID).Exec(ctx)
+		if err != nil {
+			return translate(err, "disable member")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("member: %w", ErrNotFound)
+		}
+		if !disabled {
+			return nil
+		}
+		_, err = tx.NewUpdate().Model((*Session)(nil)).Set("revoked_at = ?", now).
+			Where("user_id = ? AND signed_in_tenant_id = ? AND revoked_at IS NULL", userID, tenantID).Exec(ctx)
+		return translate(err, "end member's sessions")
 	})
 }
 

@@ -154,6 +154,9 @@ func (s *SignInStore) CreateProvider(ctx context.Context, tenantID int64, p OIDC
 	if p.ClientID == "" {
 		v.add("client_id", "validation.required", nil)
 	}
+	if clientSecret == "" {
+		v.add("client_secret", "validation.required", nil)
+	}
 	if p.Preset != PresetGeneric && p.Preset != PresetSITHS {
 		v.add("preset", "validation.choice", nil)
 	}
@@ -180,6 +183,33 @@ func (s *SignInStore) Providers(ctx context.Context, tenantID int64) ([]OIDCProv
 		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ? AND enabled", tenantID).Order("display_name").Scan(ctx), "list providers")
 	})
 	return list, err
+}
+
+// AllProviders lists every provider of the region, disabled ones too, for
+// its administrators.
+func (s *SignInStore) AllProviders(ctx context.Context, tenantID int64) ([]OIDCProvider, error) {
+	var list []OIDCProvider
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ?", tenantID).Order("display_name").Scan(ctx), "list providers")
+	})
+	return list, err
+}
+
+// SetProviderEnabled turns a provider on or off; sign-ins under way with a
+// disabled provider fail at the callback. ErrNotFound for an id not in the
+// region.
+func (s *SignInStore) SetProviderEnabled(ctx context.Context, tenantID, id int64, enabled bool) error {
+	return s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		res, err := tx.NewUpdate().Model((*OIDCProvider)(nil)).Set("enabled = ?", enabled).
+			Where("tenant_id = ? AND id = ?", tenantID, id).Exec(ctx)
+		if err != nil {
+			return translate(err, "enable provider")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("provider: %w", ErrNotFound)
+		}
+		return nil
+	})
 }
 
 // Provider returns one enabled provider by slug, or ErrNotFound.

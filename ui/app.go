@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kamrat/kamrat/policy"
@@ -33,14 +34,22 @@ type Config struct {
 	// are marked Secure.
 	TLS bool
 	// Policy authenticates and authorises requests and signs people in.
-	Policy *policy.Service
-	Units  *tenants.UnitStore
+	Policy        *policy.Service
+	Units         *tenants.UnitStore
+	Organisations *tenants.OrganisationStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string
 	// DemoUsers, in demo mode, are listed on the sign-in pages for
 	// one-click sign-in through the built-in OpenID provider.
 	DemoUsers []DemoUser
+	// Mail queues e-mail (sign-in links, invitations) in the caller's
+	// transaction; jobs.Client does.
+	Mail policy.MailQueue
+	// TrustedProxies are the addresses or CIDR ranges of the reverse
+	// proxies in front of Kamrat; the client address is taken from
+	// X-Forwarded-For only when the request comes from one of them.
+	TrustedProxies []string
 }
 
 // DemoUser is a demo account offered on a region's sign-in page.
@@ -59,6 +68,9 @@ type server struct {
 	views      views
 	assets     assets
 	metrics    *httpMetrics
+	// signInLimit caps, per client address, the sign-in attempts that
+	// cost something (e-mail sent, secret tried).
+	signInLimit []fiber.Handler
 }
 
 // Timeouts keep slow or idle clients from holding connections forever.
@@ -67,6 +79,14 @@ const (
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 120 * time.Second
 	readyTimeout = 2 * time.Second
+)
+
+// Sign-in attempts one client address may make per window, in this
+// process (each replica counts its own; the per-address limit on e-mailed
+// links is kept in the database and holds across replicas).
+const (
+	signInLimitMax    = 30
+	signInLimitWindow = 15 * time.Minute
 )
 
 // New builds the web app. It returns an error when a required Config field
@@ -87,6 +107,10 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Policy is required")
 	case cfg.Units == nil:
 		return nil, errors.New("ui: Config.Units is required")
+	case cfg.Organisations == nil:
+		return nil, errors.New("ui: Config.Organisations is required")
+	case cfg.Mail == nil:
+		return nil, errors.New("ui: Config.Mail is required")
 	}
 	translator, err := NewTranslator()
 	if err != nil {
@@ -105,6 +129,10 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
 	s := &server{cfg: cfg, log: cfg.Logger, translator: translator, views: vs, assets: as, metrics: metrics}
+	s.signInLimit = []fiber.Handler{limiter.New(limiter.Config{
+		Max: signInLimitMax, Expiration: signInLimitWindow,
+		LimitReached: func(*fiber.Ctx) error { return fiber.ErrTooManyRequests },
+	})}
 
 	app := fiber.New(fiber.Config{
 		// fasthttp reuses request buffers; Immutable copies every string
@@ -116,6 +144,12 @@ func New(cfg Config) (*fiber.App, error) {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		AppName:               "kamrat",
+		// Rate limits key on the client's address: behind a proxy it is
+		// the first X-Forwarded-For hop, believed only from the proxies.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	// Order matters: errors are rendered inside the metrics and access log
 	// middleware so that both see the final status; panics are recovered
@@ -134,4 +168,11 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
 	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -23,6 +23,9 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Metrics: prometheus.NewRegistry(),
 			Policy:  testPolicy(t, db),
 			Units:   tenants.NewUnitStore(db),
+
+			Organisations: tenants.NewOrganisationStore(db),
+			Mail:          testMail(t, db),
 		}
 	}
 	for _, tc := range []struct {
@@ -34,6 +37,9 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no readiness check", func(c *Config) { c.Ready = nil }},
 		{"no registry", func(c *Config) { c.Metrics = nil }},
 		{"no policy", func(c *Config) { c.Policy = nil }},
+		{"no unit store", func(c *Config) { c.Units = nil }},
+		{"no organisation store", func(c *Config) { c.Organisations = nil }},
+		{"no mail queue", func(c *Config) { c.Mail = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

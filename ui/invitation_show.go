@@ -4,6 +4,8 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/policy"
 )
 
 // invitationPage shows an open invitation and how to accept it: by signing
@@ -15,6 +17,9 @@ type invitationPage struct {
 	Name       string
 	RoleKey    string
 	Providers  []link
+	// AcceptAction, when set, is where the invitee may accept without an
+	// identity provider (roles allowed to sign in by e-mail).
+	AcceptAction string
 }
 
 // invitationShow renders the invitation behind a link; an unknown, used,
@@ -36,9 +41,9 @@ func (s *server) invitationShow(c *fiber.Ctx) error {
 		basePage:   s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)),
 		RegionName: region.Name, Name: inv.DisplayName, RoleKey: "role." + string(inv.Role), Providers: providers,
 	}
-	// The page carries a secret in its URL: keep it out of caches and
-	// referrers.
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("Referrer-Policy", "no-referrer")
+	if policy.EmailSignInAllowed(inv.Role) {
+		p.AcceptAction = c.OriginalURL()
+	}
+	noStore(c)
 	return s.renderPage(c, p)
 }

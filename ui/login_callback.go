@@ -32,25 +32,13 @@ func (s *server) loginCallback(c *fiber.Ctx) error {
 	var refused *policy.SignInError
 	if errors.As(err, &refused) {
 		s.audit(c, region.ID, tenants.AuditEntry{Action: "signin.oidc", Outcome: tenants.OutcomeFailed, Reason: refused.Error()})
-		c.Status(fiber.StatusForbidden)
-		return s.renderPage(c, signInFailedPage{
-			basePage:   s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)),
-			RegionName: region.Name, Reason: "signin.refused." + refused.Reason,
-			LoginURL: "/r/" + region.Slug + "/login",
-		})
+		return s.renderSignInRefused(c, region, refused.Reason)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(c, signedIn.User, region.ID, "oidc:"+signedIn.Provider.Slug); err != nil {
-		return err
-	}
-	m := signedIn.Membership
-	s.audit(c, region.ID, tenants.AuditEntry{
-		Action: "signin.oidc", Outcome: tenants.OutcomeOK, UserID: &signedIn.User.ID, UserLabel: signedIn.User.Email,
-		Role: string(m.Role), UnitID: m.UnitID, OrganisationID: m.OrganisationID, ObjectType: "provider", ObjectID: signedIn.Provider.Slug,
-	})
-	return c.Redirect(localPath(signedIn.ReturnTo), fiber.StatusSeeOther)
+	return s.signedIn(c, region, signedIn.User, signedIn.Membership, "oidc:"+signedIn.Provider.Slug,
+		tenants.AuditEntry{Action: "signin.oidc", ObjectType: "provider", ObjectID: signedIn.Provider.Slug}, localPath(signedIn.ReturnTo))
 }
 
 // audit appends an entry for the region; a failure to audit is logged

@@ -14,6 +14,9 @@ type loginPage struct {
 	RegionName string
 	Providers  []link
 	DemoUsers  []link
+	// EmailAction is where the e-mail sign-in form posts.
+	EmailAction string
+	Form        form
 }
 
 // link is one way to sign in: a provider, or a demo user.
@@ -22,8 +25,8 @@ type link struct {
 	URL   string
 }
 
-// loginShow lists the region's sign-in providers (and, in demo mode, its
-// demo users).
+// loginShow lists the region's sign-in providers, the form that e-mails a
+// sign-in link, and, in demo mode, the region's demo users.
 func (s *server) loginShow(c *fiber.Ctx) error {
 	region, err := s.cfg.Tenants.BySlug(c.UserContext(), c.Params("region"))
 	if err != nil {
@@ -33,11 +36,25 @@ func (s *server) loginShow(c *fiber.Ctx) error {
 	if next := localPath(c.Query("next")); next != "/" {
 		q.Set("next", next)
 	}
-	providers, err := s.providerLinks(c, region, q)
+	p, err := s.newLoginPage(c, region, q)
 	if err != nil {
 		return err
 	}
-	p := loginPage{basePage: s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)), RegionName: region.Name, Providers: providers}
+	return s.renderPage(c, p)
+}
+
+// newLoginPage builds the sign-in page; query (next) rides along on the
+// provider links.
+func (s *server) newLoginPage(c *fiber.Ctx, region tenants.Tenant, query url.Values) (loginPage, error) {
+	providers, err := s.providerLinks(c, region, query)
+	if err != nil {
+		return loginPage{}, err
+	}
+	p := loginPage{
+		basePage:   s.newBasePage(c, s.languageOr(c, region.Settings.Effective().DefaultLanguage)),
+		RegionName: region.Name, Providers: providers,
+		EmailAction: "/r/" + url.PathEscape(region.Slug) + "/login/email",
+	}
 	base := "/r/" + url.PathEscape(region.Slug) + "/login/oidc/"
 	for _, d := range s.cfg.DemoUsers {
 		if d.Region == region.Slug {
@@ -47,7 +64,7 @@ func (s *server) loginShow(c *fiber.Ctx) error {
 			})
 		}
 	}
-	return s.renderPage(c, p)
+	return p, nil
 }
 
 // providerLinks links to a sign-in with each of the region's providers,

@@ -25,14 +25,14 @@ type signInBundle struct {
 
 const testPublicURL = "http://kamrat.test"
 
-func setupSignIn(t *testing.T, db *tenants.DB) *signInBundle {
+func setupSignIn(t *testing.T, db *tenants.DB, configure ...func(*Config)) *signInBundle {
 	t.Helper()
 	ctx := context.Background()
 	var handler http.Handler = http.NotFoundHandler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 
-	b := setup(t, db, func(c *Config) { c.PublicURL = testPublicURL })
+	b := setup(t, db, append([]func(*Config){func(c *Config) { c.PublicURL = testPublicURL }}, configure...)...)
 	region := tenanttest.Tenant(t, b.db)
 	unit, err := tenants.NewUnitStore(b.db).Create(ctx, region.ID, tenants.Unit{Name: "Infektion", HSAID: "SE2321000016-INF1", Kind: tenants.UnitInfectionClinic, Active: true})
 	if err != nil {
@@ -114,6 +114,32 @@ func (sb *signInBundle) send(t *testing.T, method, target string, cookies ...*ht
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
+	resp, err := sb.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// post submits a form as a browser would: with the session's CSRF token,
+// or before sign-in with a fresh pre-session cookie and its token.
+func (sb *signInBundle) post(t *testing.T, target string, form url.Values, session *http.Cookie) *http.Response {
+	t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	cookie := session
+	binding := ""
+	if session != nil {
+		binding = tenants.HashToken(session.Value)
+	} else {
+		binding = "pre-" + strings.ReplaceAll(t.Name(), "/", "-")
+		cookie = &http.Cookie{Name: preSessionCookie, Value: binding}
+	}
+	form.Set("_csrf", sb.policy.CSRF.Token(binding))
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(cookie)
 	resp, err := sb.app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +275,7 @@ func TestInvitationAccepted(t *testing.T) {
 	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
 		sb := setupSignIn(t, db)
 		ctx := context.Background()
-		_, token, err := sb.policy.Identities.Invite(ctx, sb.region.ID, tenants.Invitation{Email: "ny@example.se", DisplayName: "Ny Person", Role: tenants.RoleViewer})
+		_, token, err := sb.policy.Identities.Invite(ctx, sb.region.ID, tenants.Invitation{Email: "ny@example.se", DisplayName: "Ny Person", Role: tenants.RoleViewer}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

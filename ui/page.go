@@ -102,7 +102,7 @@ type views map[string]*template.Template
 // parseViews parses the layout together with each page template.
 func parseViews(as assets) (views, error) {
 	layout, err := template.New("layout.html").
-		Funcs(template.FuncMap{"asset": as.URL}).
+		Funcs(template.FuncMap{"asset": as.URL, "field": field, "choice": choice}).
 		ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, err

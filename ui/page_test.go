@@ -45,6 +45,31 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 			"audit":                   auditPage{basePage: base, RegionName: "Region Skåne", Entries: []auditRow{{At: "2026-11-22 10:00:00", User: "a@b.se", Action: "signin.oidc", Outcome: "ok"}}},
 			"invitation":              invitationPage{basePage: base, RegionName: "Region Skåne", Name: "Anna", RoleKey: "role.viewer", Providers: []link{{Label: "SITHS", URL: "/x"}}},
 			"audit empty":             auditPage{basePage: base, RegionName: "Region Skåne", Outcome: "denied"},
+			"audit check refused": auditPage{basePage: base, RegionName: "Region Skåne", CheckAction: "/r/skane/admin/audit/checks",
+				Form:   refusedForm("conclusion", "Måste fyllas i."),
+				Checks: []checkRow{{At: "2026-11-22 10:00", By: "Alva", Period: "2026-10-01 – 2026-10-31", Scope: "Inloggningar", Conclusion: "Inga avvikelser"}}},
+			"login refused e-mail": loginPage{basePage: base, RegionName: "Region Skåne", EmailAction: "/r/skane/login/email", Form: refusedForm("email", "Ange en giltig e-postadress.")},
+			"login e-mail sent":    emailSentPage{basePage: base, RegionName: "Region Skåne", Email: "a@b.se", LoginURL: "/r/skane/login"},
+			"login e-mail link":    emailLinkPage{basePage: base, RegionName: "Region Skåne", Action: "/r/skane/login/email/x"},
+			"invitation by e-mail": invitationPage{basePage: base, RegionName: "Region Skåne", Name: "Anna", RoleKey: "role.peer_supporter", AcceptAction: "/r/skane/invitations/x"},
+			"members": membersPage{basePage: base, RegionName: "Region Skåne", BaseURL: "/r/skane/admin/members", InviteURL: "/r/skane/admin/invitations", Members: []memberRow{
+				{UserID: 1, Name: "Alva", Email: "a@b.se", RoleKey: "role.region_admin", Self: true},
+				{UserID: 2, Name: "Kim", Email: "k@b.se", RoleKey: "role.clinic_staff", Scope: "Infektion", Disabled: true},
+				{UserID: 3, Name: "Bo", Email: "b@b.se", RoleKey: "role.viewer", Blocked: true},
+			}},
+			"members empty": membersPage{basePage: base, RegionName: "Region Skåne"},
+			"invitations": invitationsPage{basePage: base, RegionName: "Region Skåne", Action: "/r/skane/admin/invitations", Form: refusedForm("email", "x"),
+				Roles: []option{{Value: "viewer", Label: "läsare"}}, Units: []option{{Value: "", Label: "–"}}, Orgs: []option{{Value: "1", Label: "Org"}},
+				Invitations: []invitationRow{{ID: 1, Email: "a@b.se", Name: "A", RoleKey: "role.viewer", StatusKey: "invitations.status.open", Open: true}},
+				Sent:        "a@b.se", SentLink: "http://x/r/skane/invitations/t"},
+			"invitations empty": invitationsPage{basePage: base, RegionName: "Region Skåne"},
+			"tokens": tokensPage{basePage: base, RegionName: "Region Skåne", Action: "/r/skane/admin/tokens", Secret: "kmt_1_x",
+				Members: []option{{Value: "1", Label: "Alva"}}, Tokens: []tokenRow{{ID: 1, Name: "Statistik", Member: "Alva"}, {ID: 2, Name: "Gammal", Revoked: true}}},
+			"tokens empty": tokensPage{basePage: base, RegionName: "Region Skåne"},
+			"providers": providersPage{basePage: base, RegionName: "Region Skåne", Action: "/r/skane/admin/providers", CallbackURL: "https://k/r/skane/login/callback",
+				Presets: []option{{Value: "siths", Label: "SITHS"}}, Form: refusedForm("slug", "x"),
+				Providers: []providerRow{{ID: 1, Name: "SITHS", Slug: "siths", Enabled: true}, {ID: 2, Name: "Old", Slug: "old"}}},
+			"providers empty": providersPage{basePage: base, RegionName: "Region Skåne"},
 		}
 	}
 	wantText := map[string]string{langSwedish: "Hoppa till huvudinnehållet", langEnglish: "Skip to main content"}
@@ -182,5 +207,14 @@ func TestTranslator(t *testing.T) {
 	f = tenants.FieldError{Field: "unlabelled", Key: "validation.required"}
 	if got, want := tr.FieldMessage("sv", f), "unlabelled: Måste fyllas i."; got != want {
 		t.Errorf("FieldMessage without label = %q, want %q", got, want)
+	}
+}
+
+// refusedForm is a form refused for one field, for page examples.
+func refusedForm(field, message string) form {
+	return form{
+		Values:  map[string]string{field: "bad <value>"},
+		Errors:  map[string]string{field: message},
+		Summary: []formProblem{{Field: field, Message: message}},
 	}
 }

@@ -35,6 +35,8 @@ type route struct {
 	resource policy.Resource
 	action   policy.Action
 	handler  fiber.Handler
+	// before run after the guard and before the handler (rate limits).
+	before []fiber.Handler
 	// quiet routes (probes, scrapes) are counted in the metrics but left
 	// out of the access log, which they would otherwise drown.
 	quiet bool
@@ -55,12 +57,30 @@ func (s *server) routes() []route {
 		{method: fiber.MethodGet, path: "/r/:region/login", access: accessPublic, handler: s.loginShow},
 		{method: fiber.MethodGet, path: "/r/:region/login/oidc/:provider", access: accessPublic, handler: s.loginStart},
 		{method: fiber.MethodGet, path: "/r/:region/login/callback", access: accessPublic, handler: s.loginCallback},
+		{method: fiber.MethodPost, path: "/r/:region/login/email", access: accessPublic, handler: s.loginEmailCreate, before: s.signInLimit},
+		{method: fiber.MethodGet, path: "/r/:region/login/email/:token", access: accessPublic, handler: s.loginEmailShow},
+		{method: fiber.MethodPost, path: "/r/:region/login/email/:token", access: accessPublic, handler: s.loginEmailConsume, before: s.signInLimit},
 		{method: fiber.MethodGet, path: "/r/:region/invitations/:token", access: accessPublic, handler: s.invitationShow},
+		{method: fiber.MethodPost, path: "/r/:region/invitations/:token", access: accessPublic, handler: s.invitationAccept, before: s.signInLimit},
 		{method: fiber.MethodPost, path: "/logout", access: accessSignedIn, handler: s.logoutCreate},
 		{method: fiber.MethodPost, path: "/logout/everywhere", access: accessSignedIn, handler: s.logoutEverywhereCreate},
 
 		{method: fiber.MethodGet, path: "/r/:region/start", access: accessRegion, resource: "region", action: "read", handler: s.startShow},
 		{method: fiber.MethodGet, path: "/r/:region/admin/audit", access: accessRegion, resource: "audit", action: "read", handler: s.auditIndex},
+		{method: fiber.MethodPost, path: "/r/:region/admin/audit/checks", access: accessRegion, resource: "audit_check", action: "create", handler: s.auditCheckCreate},
+		{method: fiber.MethodGet, path: "/r/:region/admin/members", access: accessRegion, resource: "member", action: "read", handler: s.membersIndex},
+		{method: fiber.MethodPost, path: "/r/:region/admin/members/:id/disable", access: accessRegion, resource: "member", action: "disable", handler: s.memberDisable},
+		{method: fiber.MethodPost, path: "/r/:region/admin/members/:id/enable", access: accessRegion, resource: "member", action: "disable", handler: s.memberEnable},
+		{method: fiber.MethodGet, path: "/r/:region/admin/invitations", access: accessRegion, resource: "invitation", action: "read", handler: s.invitationsIndex},
+		{method: fiber.MethodPost, path: "/r/:region/admin/invitations", access: accessRegion, resource: "invitation", action: "create", handler: s.invitationCreate},
+		{method: fiber.MethodPost, path: "/r/:region/admin/invitations/:id/revoke", access: accessRegion, resource: "invitation", action: "revoke", handler: s.invitationRevoke},
+		{method: fiber.MethodGet, path: "/r/:region/admin/tokens", access: accessRegion, resource: "api_token", action: "read", handler: s.tokensIndex},
+		{method: fiber.MethodPost, path: "/r/:region/admin/tokens", access: accessRegion, resource: "api_token", action: "create", handler: s.tokenCreate},
+		{method: fiber.MethodPost, path: "/r/:region/admin/tokens/:id/revoke", access: accessRegion, resource: "api_token", action: "revoke", handler: s.tokenRevoke},
+		{method: fiber.MethodGet, path: "/r/:region/admin/providers", access: accessRegion, resource: "provider", action: "read", handler: s.providersIndex},
+		{method: fiber.MethodPost, path: "/r/:region/admin/providers", access: accessRegion, resource: "provider", action: "create", handler: s.providerCreate},
+		{method: fiber.MethodPost, path: "/r/:region/admin/providers/:id/enable", access: accessRegion, resource: "provider", action: "update", handler: s.providerEnable},
+		{method: fiber.MethodPost, path: "/r/:region/admin/providers/:id/disable", access: accessRegion, resource: "provider", action: "update", handler: s.providerDisable},
 
 		{method: fiber.MethodGet, path: "/api/v1/regions/:region/me", access: accessRegion, resource: "region", action: "read", handler: s.apiMeShow},
 		{method: fiber.MethodGet, path: "/api/v1/regions/:region/units", access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex},
@@ -75,7 +95,8 @@ func (s *server) register(app *fiber.App, routes []route) error {
 		if err != nil {
 			return fmt.Errorf("route %s %s: %w", r.method, r.path, err)
 		}
-		handlers := []fiber.Handler{s.markRoute(r), guard, r.handler}
+		handlers := append([]fiber.Handler{s.markRoute(r), guard}, r.before...)
+		handlers = append(handlers, r.handler)
 		app.Add(r.method, r.path, handlers...)
 		if r.method == fiber.MethodGet {
 			// HEAD is GET without the body; monitors and link checkers use it.

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kamrat/kamrat/jobs"
 	"github.com/kamrat/kamrat/policy"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
@@ -49,6 +50,17 @@ func testPolicy(t testing.TB, db *tenants.DB) *policy.Service {
 	return svc
 }
 
+// testMail is a River client that only inserts: e-mail jobs queued by the
+// app stay in the database, where tests look at them.
+func testMail(t testing.TB, db *tenants.DB) *jobs.Client {
+	t.Helper()
+	client, err := jobs.NewClient(db, jobs.Deps{}, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
 // setup builds the app on db (a fresh SQLite database when nil), after
 // letting configure adjust the Config.
 func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle {
@@ -71,6 +83,9 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Version: "1.2.3-test",
 		Policy:  b.policy,
 		Units:   tenants.NewUnitStore(db),
+
+		Organisations: tenants.NewOrganisationStore(db),
+		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {
 		f(&cfg)

@@ -3,6 +3,8 @@ package ui
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kamrat/kamrat/policy"
+
 	"github.com/kamrat/kamrat/tenants"
 )
 
@@ -24,11 +26,28 @@ func (s *server) startShow(c *fiber.Ctx) error {
 		RegionName: region.Name, RoleKey: "role." + string(p.Role), Role: string(p.Role),
 	}
 	base := "/r/" + region.Slug
-	if s.cfg.Policy.Authorizer.Allowed(p.Role, region.Slug, "audit", "read") {
-		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "start.link.audit", nil), URL: base + "/admin/audit"})
+	for _, l := range startLinks {
+		if s.cfg.Policy.Authorizer.Allowed(p.Role, region.Slug, l.resource, l.action) {
+			page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, l.key, nil), URL: base + l.path})
+		}
 	}
 	if p.Role == tenants.RoleRegionAdmin {
 		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "start.link.api_me", nil), URL: "/api/v1/regions/" + region.Slug + "/me"})
 	}
 	return s.renderPage(c, page)
+}
+
+// startLinks are the pages a start page may link to, each shown to the
+// roles the matrix lets open it.
+var startLinks = []struct {
+	resource policy.Resource
+	action   policy.Action
+	key      string
+	path     string
+}{
+	{"member", "read", "start.link.members", "/admin/members"},
+	{"invitation", "read", "start.link.invitations", "/admin/invitations"},
+	{"provider", "read", "start.link.providers", "/admin/providers"},
+	{"api_token", "read", "start.link.tokens", "/admin/tokens"},
+	{"audit", "read", "start.link.audit", "/admin/audit"},
 }

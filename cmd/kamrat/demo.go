@@ -211,3 +211,12 @@ func ensureOrganisations(ctx context.Context, store *tenants.OrganisationStore, 
 	}
 	return out, nil
 }
+
+// demoMailer writes e-mail to the log instead of sending it: demo mode
+// without an SMTP server still lets a newcomer follow a sign-in link.
+type demoMailer struct{ logger *slog.Logger }
+
+func (m demoMailer) Send(ctx context.Context, to, subject, text, _ string) error {
+	m.logger.InfoContext(ctx, "demo e-mail (not sent: demo mode has no SMTP server)", "to", to, "subject", subject, "text", text)
+	return nil
+}

@@ -45,6 +45,8 @@ type serveConfig struct {
 	sessionIdle     time.Duration
 	sessionAbsolute time.Duration
 	demo            bool
+	smtp            jobs.SMTPConfig
+	smtpTLS         string
 }
 
 func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.Location, slog.Level, error) {
@@ -75,6 +77,18 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("session-idle", "KAMRAT_SESSION_IDLE")
 	fs.DurationVar(&c.sessionAbsolute, "session-absolute", 10*time.Hour, "sign out this long after sign-in, whatever the activity")
 	fs.fromEnv("session-absolute", "KAMRAT_SESSION_ABSOLUTE")
+	fs.StringVar(&c.smtp.Host, "smtp-host", "", "SMTP server that relays Kamrat's e-mail (empty: e-mail waits in the outbox)")
+	fs.fromEnv("smtp-host", "KAMRAT_SMTP_HOST")
+	fs.IntVar(&c.smtp.Port, "smtp-port", 0, "SMTP port (default: 587, or 465 with --smtp-tls tls, 25 with none)")
+	fs.fromEnv("smtp-port", "KAMRAT_SMTP_PORT")
+	fs.StringVar(&c.smtp.Username, "smtp-username", "", "SMTP user name")
+	fs.fromEnv("smtp-username", "KAMRAT_SMTP_USERNAME")
+	fs.StringVar(&c.smtp.Password, "smtp-password", "", "SMTP password (prefer the variable: flags show in the process list)")
+	fs.fromEnv("smtp-password", "KAMRAT_SMTP_PASSWORD")
+	fs.StringVar(&c.smtp.From, "smtp-from", "", "sender of Kamrat's e-mail, e.g. \"Kamrat <noreply@region.se>\"")
+	fs.fromEnv("smtp-from", "KAMRAT_SMTP_FROM")
+	fs.StringVar(&c.smtpTLS, "smtp-tls", "starttls", "SMTP encryption: starttls, tls, opportunistic or none")
+	fs.fromEnv("smtp-tls", "KAMRAT_SMTP_TLS")
 	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed demo regions and users and serve a built-in OpenID provider (never in production)")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, tenants.Location{}, 0, err
@@ -120,6 +134,19 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 		}
 		c.publicURL = strings.TrimSuffix(c.publicURL, "/")
 	}
+	tlsPolicy, err := jobs.ParseSMTPTLSPolicy(c.smtpTLS)
+	if err != nil {
+		return c, loc, 0, usagef("%s: %v", fs.setting("smtp-tls"), err)
+	}
+	c.smtp.TLS = tlsPolicy
+	if c.smtp.Host == "" && (c.smtp.From != "" || c.smtp.Username != "" || c.smtp.Port != 0) {
+		return c, loc, 0, usagef("%s is required with the other SMTP settings", fs.setting("smtp-host"))
+	}
+	if c.smtp.Host != "" {
+		if err := c.smtp.Validate(); err != nil {
+			return c, loc, 0, usagef("%s: %v", fs.setting("smtp-host"), strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+	}
 	level, err := parseLogLevel(c.logLevel)
 	if err != nil {
 		return c, loc, 0, usagef("%s: %q: %v", fs.setting("log-level"), c.logLevel, err)
@@ -163,7 +190,13 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		return err
 	}
 
-	client, err := jobs.NewClient(db, jobs.Deps{Heartbeats: tenants.NewHeartbeatStore(db)}, jobs.Config{
+	mailer, err := newMailer(cfg, logger)
+	if err != nil {
+		return err
+	}
+	client, err := jobs.NewClient(db, jobs.Deps{
+		Heartbeats: tenants.NewHeartbeatStore(db), Outbox: tenants.NewEmailOutbox(db), Mailer: mailer,
+	}, jobs.Config{
 		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers,
 	})
 	if err != nil {
@@ -189,15 +222,17 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			return err
 		}
 		uiCfg := ui.Config{
-			Logger:    logger,
-			Tenants:   tenants.NewTenantStore(db),
-			Ready:     (&readiness{db: db}).check,
-			Metrics:   registry,
-			Version:   version,
-			TLS:       cfg.tls,
-			Policy:    pol,
-			Units:     tenants.NewUnitStore(db),
-			PublicURL: cfg.publicURL,
+			Logger:        logger,
+			Tenants:       tenants.NewTenantStore(db),
+			Ready:         (&readiness{db: db}).check,
+			Metrics:       registry,
+			Version:       version,
+			TLS:           cfg.tls,
+			Policy:        pol,
+			Units:         tenants.NewUnitStore(db),
+			Organisations: tenants.NewOrganisationStore(db),
+			PublicURL:     cfg.publicURL,
+			Mail:          client,
 		}
 		if cfg.demo {
 			stopDemo, err := setUpDemo(ctx, db, sealer, &uiCfg, ln.Addr().String(), logger)
@@ -247,6 +282,28 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		logger.Info("stopped")
 	}
 	return errors.Join(errs...)
+}
+
+// newMailer returns the SMTP mailer the settings describe. Without an SMTP
+// server, demo mode writes each e-mail to the log (a newcomer can follow
+// sign-in links from the terminal); otherwise e-mail waits in the outbox,
+// retried, until a worker with SMTP settings sends it.
+func newMailer(cfg serveConfig, logger *slog.Logger) (jobs.Mailer, error) {
+	if cfg.smtp.Host != "" {
+		m, err := jobs.NewSMTPMailer(cfg.smtp)
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("e-mail goes out through SMTP", "smtp", cfg.smtp.String())
+		return m, nil
+	}
+	if cfg.demo {
+		return demoMailer{logger: logger}, nil
+	}
+	if cfg.mode != modeWeb {
+		logger.Warn("no SMTP server configured (--smtp-host / KAMRAT_SMTP_HOST): e-mail waits in the outbox until a worker with SMTP settings sends it")
+	}
+	return nil, nil
 }
 
 // prepareSchema applies migrations at start (as the migration role when one

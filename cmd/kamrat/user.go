@@ -41,7 +41,7 @@ func runUser(ctx context.Context, args []string, out, _ io.Writer, getenv env) e
 	if inv.OrganisationID, err = optionalID(org, "--organisation"); err != nil {
 		return err
 	}
-	created, token, err := tenants.NewIdentityStore(db).Invite(ctx, region.ID, inv)
+	created, token, err := tenants.NewIdentityStore(db).Invite(ctx, region.ID, inv, nil)
 	var verr *tenants.ValidationError
 	if errors.As(err, &verr) {
 		return usageError{describeValidation(verr)}
