@@ -249,6 +249,14 @@ func TestBadSettings(t *testing.T) {
 			[]string{"KAMRAT_AUTO_MIGRATE"}, false},
 		{"unknown flag", nil, []string{"--colour", "blue"}, 2,
 			[]string{"colour"}, false},
+		{"SMTP password in clear", []string{"KAMRAT_SMTP_HOST=smtp.example.se", "KAMRAT_SMTP_FROM=kamrat@example.se", "KAMRAT_SMTP_USERNAME=k", "KAMRAT_SMTP_PASSWORD=p", "KAMRAT_SMTP_TLS=none"}, nil, 2,
+			[]string{"KAMRAT_SMTP_HOST", "unencrypted"}, false},
+		{"SMTP without a host", []string{"KAMRAT_SMTP_FROM=kamrat@example.se"}, nil, 2,
+			[]string{"KAMRAT_SMTP_HOST", "required"}, false},
+		{"unknown SMTP encryption", []string{"KAMRAT_SMTP_HOST=smtp.example.se", "KAMRAT_SMTP_TLS=ssl3"}, nil, 2,
+			[]string{"KAMRAT_SMTP_TLS", "ssl3"}, false},
+		{"bad trusted proxy", nil, []string{"--trusted-proxies", "10.0.0.0/8, ingress"}, 2,
+			[]string{"--trusted-proxies", `"ingress"`}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

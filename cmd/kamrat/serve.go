@@ -47,6 +47,7 @@ type serveConfig struct {
 	demo            bool
 	smtp            jobs.SMTPConfig
 	smtpTLS         string
+	trustedProxies  string
 }
 
 func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.Location, slog.Level, error) {
@@ -89,6 +90,8 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("smtp-from", "KAMRAT_SMTP_FROM")
 	fs.StringVar(&c.smtpTLS, "smtp-tls", "starttls", "SMTP encryption: starttls, tls, opportunistic or none")
 	fs.fromEnv("smtp-tls", "KAMRAT_SMTP_TLS")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (for per-client rate limits)")
+	fs.fromEnv("trusted-proxies", "KAMRAT_TRUSTED_PROXIES")
 	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed demo regions and users and serve a built-in OpenID provider (never in production)")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, tenants.Location{}, 0, err
@@ -134,6 +137,11 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 		}
 		c.publicURL = strings.TrimSuffix(c.publicURL, "/")
 	}
+	for _, p := range c.proxyList() {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return c, loc, 0, usagef("%s: %q is neither an IP address nor a CIDR range", fs.setting("trusted-proxies"), p)
+		}
+	}
 	tlsPolicy, err := jobs.ParseSMTPTLSPolicy(c.smtpTLS)
 	if err != nil {
 		return c, loc, 0, usagef("%s: %v", fs.setting("smtp-tls"), err)
@@ -152,6 +160,17 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 		return c, loc, 0, usagef("%s: %q: %v", fs.setting("log-level"), c.logLevel, err)
 	}
 	return c, loc, level, nil
+}
+
+// proxyList splits --trusted-proxies.
+func (c serveConfig) proxyList() []string {
+	var out []string
+	for _, p := range strings.Split(c.trustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv env) error {
