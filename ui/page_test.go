@@ -115,18 +115,32 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 	}
 }
 
-// catalogue reads one embedded message file as a flat map.
+// catalogue reads one language's embedded message files as one flat map;
+// a key in two files is an error, since one would silently win.
 func catalogue(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	raw, err := fs.ReadFile(localeFiles, "locales/"+lang+".json")
+	files, err := catalogueFiles(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s.json: %v", lang, err)
+	all, from := map[string]string{}, map[string]string{}
+	for _, f := range files {
+		raw, err := fs.ReadFile(localeFiles, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range m {
+			if other, dup := from[k]; dup {
+				t.Errorf("%q is in both %s and %s", k, other, f)
+			}
+			all[k], from[k] = v, f
+		}
 	}
-	return m
+	return all
 }
 
 // TestCataloguesAreComplete: both languages have the same keys, none empty,

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -17,8 +18,23 @@ const (
 	langEnglish = "en"
 )
 
+// The catalogues are split by area so that each stays readable:
+// locales/sv.json and locales/en.json hold the shared texts, and
+// locales/AREA.sv.json and locales/AREA.en.json one area's. A key lives in
+// exactly one area (a test checks it).
+//
 //go:embed locales/*.json
 var localeFiles embed.FS
+
+// catalogueFiles returns the message files of one language.
+func catalogueFiles(lang string) ([]string, error) {
+	shared := "locales/" + lang + ".json"
+	areas, err := fs.Glob(localeFiles, "locales/*."+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{shared}, areas...), nil
+}
 
 // Translator looks up user-visible text in the embedded Swedish and English
 // message catalogues. It is safe for concurrent use.
@@ -35,8 +51,14 @@ func NewTranslator() (*Translator, error) {
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	t := &Translator{localizers: map[string]*i18n.Localizer{}}
 	for _, lang := range []string{langSwedish, langEnglish} {
-		if _, err := bundle.LoadMessageFileFS(localeFiles, "locales/"+lang+".json"); err != nil {
-			return nil, fmt.Errorf("load %s catalogue: %w", lang, err)
+		files, err := catalogueFiles(lang)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if _, err := bundle.LoadMessageFileFS(localeFiles, f); err != nil {
+				return nil, fmt.Errorf("load %s: %w", f, err)
+			}
 		}
 		t.localizers[lang] = i18n.NewLocalizer(bundle, lang)
 	}
