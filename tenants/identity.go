@@ -164,17 +164,3 @@ type APIToken struct {
 	LastUsedAt *time.Time `bun:"last_used_at"`
 	RevokedAt  *time.Time `bun:"revoked_at"`
 }
-
-// Organisation is a partner organisation in a region (patient or user
-// organisation, municipality, …).
-type Organisation struct {
-	bun.BaseModel `bun:"table:organisations"`
-
-	ID        int64     `bun:"id,pk,autoincrement"`
-	TenantID  int64     `bun:"tenant_id,notnull"`
-	Name      string    `bun:"name,notnull"`
-	OrgNumber string    `bun:"org_number,nullzero"`
-	Kind      string    `bun:"kind,notnull"`
-	Active    bool      `bun:"active,notnull"`
-	CreatedAt time.Time `bun:"created_at,notnull"`
-}

@@ -2,9 +2,9 @@ package tenants
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/uptrace/bun"
 )
 
 // Organisation kinds.
@@ -29,30 +29,51 @@ func NewOrganisationStore(db *DB) *OrganisationStore {
 // Create adds an organisation. It returns a *ValidationError for bad fields
 // and ErrConflict for an organisationsnummer already in the region.
 func (s *OrganisationStore) Create(ctx context.Context, tenantID int64, o Organisation) (Organisation, error) {
-	var v ValidationError
-	o.Name = strings.TrimSpace(o.Name)
-	if o.Name == "" || utf8.RuneCountInString(o.Name) > 200 {
-		v.add("name", "validation.required", nil)
-	}
-	if o.OrgNumber != "" {
-		n, ok := NormalizeOrganisationNumber(o.OrgNumber)
-		if !ok {
-			v.add("org_number", "validation.org_number", nil)
-		}
-		o.OrgNumber = n
-	}
-	switch o.Kind {
-	case OrgPatient, OrgUser, OrgMunicipality, OrgOther:
-	default:
-		v.add("kind", "validation.choice", nil)
-	}
-	if err := v.err(); err != nil {
+	if err := o.Validate(); err != nil {
 		return Organisation{}, err
 	}
 	o.ID, o.TenantID, o.CreatedAt = 0, tenantID, s.now().UTC()
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
 		_, err := tx.NewInsert().Model(&o).Returning("id").Exec(ctx)
 		return translate(err, "create organisation")
+	})
+	if err != nil {
+		return Organisation{}, err
+	}
+	return o, nil
+}
+
+// Update changes an organisation's fields. It returns a *ValidationError for
+// bad fields, ErrNotFound for an organisation not in the region and
+// ErrConflict for an organisationsnummer another organisation of the region
+// has.
+func (s *OrganisationStore) Update(ctx context.Context, tenantID int64, o Organisation) (Organisation, error) {
+	if err := o.Validate(); err != nil {
+		return Organisation{}, err
+	}
+	o.TenantID = tenantID
+	var out Organisation
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		res, err := tx.NewUpdate().Model(&o).
+			Column("name", "org_number", "kind", "contact_name", "contact_email", "contact_phone", "focus", "active").
+			Where("tenant_id = ? AND id = ?", tenantID, o.ID).Exec(ctx)
+		if err := translate(err, "update organisation"); err != nil {
+			return err
+		}
+		if err := requireRows(res, "update organisation"); err != nil {
+			return err
+		}
+		return translate(tx.NewSelect().Model(&out).Where("tenant_id = ? AND id = ?", tenantID, o.ID).Scan(ctx), "organisation")
+	})
+	return out, err
+}
+
+// Organisation returns one organisation of the region, or ErrNotFound (also
+// when the id belongs to another region).
+func (s *OrganisationStore) Organisation(ctx context.Context, tenantID, id int64) (Organisation, error) {
+	var o Organisation
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		return translate(tx.NewSelect().Model(&o).Where("tenant_id = ? AND id = ?", tenantID, id).Scan(ctx), "organisation")
 	})
 	return o, err
 }
@@ -62,6 +83,64 @@ func (s *OrganisationStore) Organisations(ctx context.Context, tenantID int64) (
 	var list []Organisation
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
 		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ?", tenantID).Order("name", "id").Scan(ctx), "list organisations")
+	})
+	return list, err
+}
+
+// organisationUnit says that an organisation serves a unit.
+type organisationUnit struct {
+	bun.BaseModel `bun:"table:organisation_units"`
+
+	TenantID       int64 `bun:"tenant_id,pk"`
+	OrganisationID int64 `bun:"organisation_id,pk"`
+	UnitID         int64 `bun:"unit_id,pk"`
+}
+
+// SetServedUnits replaces the units the organisation serves. It returns
+// ErrNotFound for an organisation not in the region and a *ValidationError
+// (field "units", validation.scope_unit) when any unit is not in the region;
+// then nothing changes.
+func (s *OrganisationStore) SetServedUnits(ctx context.Context, tenantID, orgID int64, unitIDs []int64) error {
+	ids := uniqueIDs(unitIDs)
+	return s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		if err := rowExists(ctx, tx, (*Organisation)(nil), tenantID, orgID, "organisation"); err != nil {
+			return err
+		}
+		var v ValidationError
+		if err := checkInRegion(ctx, tx, (*Unit)(nil), tenantID, ids, "units", "validation.scope_unit", &v); err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*organisationUnit)(nil)).
+			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).Exec(ctx); err != nil {
+			return translate(err, "clear served units")
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		rows := make([]organisationUnit, len(ids))
+		for i, id := range ids {
+			rows[i] = organisationUnit{TenantID: tenantID, OrganisationID: orgID, UnitID: id}
+		}
+		_, err := tx.NewInsert().Model(&rows).Exec(ctx)
+		return translate(err, "set served units")
+	})
+}
+
+// ServedUnits lists the units the organisation serves, by name. It returns
+// ErrNotFound for an organisation not in the region.
+func (s *OrganisationStore) ServedUnits(ctx context.Context, tenantID, orgID int64) ([]Unit, error) {
+	var list []Unit
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		if err := rowExists(ctx, tx, (*Organisation)(nil), tenantID, orgID, "organisation"); err != nil {
+			return err
+		}
+		return translate(tx.NewSelect().Model(&list).
+			Where("tenant_id = ?", tenantID).
+			Where("id IN (SELECT unit_id FROM organisation_units WHERE tenant_id = ? AND organisation_id = ?)", tenantID, orgID).
+			Order("name", "id").Scan(ctx), "list served units")
 	})
 	return list, err
 }
