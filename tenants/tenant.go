@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,28 +25,54 @@ type Tenant struct {
 }
 
 // TenantSettings are a region's own choices. Zero values mean "use the
-// default"; Effective fills them in.
+// default"; Effective fills them in. The region's display name is not a
+// setting: it is Tenant.Name, which TenantStore.UpdateSettings changes
+// together with these.
 type TenantSettings struct {
 	// DefaultLanguage is the language pages open in: "sv" or "en".
 	DefaultLanguage string `json:"default_language,omitempty"`
+	// Languages are the languages people can switch to. Swedish is always
+	// one of them; the default is Swedish and English.
+	Languages []string `json:"languages,omitempty"`
 	// SmallCountThreshold k: counts 1…k−1 are suppressed in aggregates.
 	SmallCountThreshold int `json:"small_count_threshold,omitempty"`
 	// ContactDeadlineDays is the number of working days an organisation has
 	// to contact a referred participant.
 	ContactDeadlineDays int `json:"contact_deadline_days,omitempty"`
+	// FollowUpMonths are when participants are followed up, in months after
+	// the start of support: 0 is the baseline.
+	FollowUpMonths []int `json:"follow_up_months,omitempty"`
+	// RetentionMonths is how long a participant's data is kept after the
+	// support is closed, before it is erased.
+	RetentionMonths int `json:"retention_months,omitempty"`
 }
 
-// Defaults for TenantSettings.
+// Defaults and limits for TenantSettings.
 const (
 	DefaultSmallCountThreshold = 5
 	MinSmallCountThreshold     = 3
+	MaxSmallCountThreshold     = 100
 	DefaultContactDeadlineDays = 5
+	MaxContactDeadlineDays     = 60
+	DefaultRetentionMonths     = 24
+	MaxRetentionMonths         = 120
+	MaxFollowUpMonth           = 60
+	MaxFollowUps               = 12
 )
 
-// Effective returns the settings with defaults filled in.
+// Languages Kamrat speaks.
+var supportedLanguages = []string{"sv", "en"}
+
+// Effective returns the settings with defaults filled in. Its slices are
+// the caller's to change.
 func (s TenantSettings) Effective() TenantSettings {
 	if s.DefaultLanguage == "" {
 		s.DefaultLanguage = "sv"
+	}
+	if len(s.Languages) == 0 {
+		s.Languages = slices.Clone(supportedLanguages)
+	} else {
+		s.Languages = slices.Clone(s.Languages)
 	}
 	if s.SmallCountThreshold == 0 {
 		s.SmallCountThreshold = DefaultSmallCountThreshold
@@ -53,7 +80,58 @@ func (s TenantSettings) Effective() TenantSettings {
 	if s.ContactDeadlineDays == 0 {
 		s.ContactDeadlineDays = DefaultContactDeadlineDays
 	}
+	if len(s.FollowUpMonths) == 0 {
+		s.FollowUpMonths = []int{0, 3, 6}
+	} else {
+		s.FollowUpMonths = slices.Clone(s.FollowUpMonths)
+	}
+	if s.RetentionMonths == 0 {
+		s.RetentionMonths = DefaultRetentionMonths
+	}
 	return s
+}
+
+// validate adds every problem with the settings to v.
+func (s TenantSettings) validate(v *ValidationError) {
+	if s.DefaultLanguage != "" && !slices.Contains(supportedLanguages, s.DefaultLanguage) {
+		v.add("default_language", "validation.language", nil)
+	}
+	if len(s.Languages) > 0 {
+		ok := slices.Contains(s.Languages, "sv")
+		for i, l := range s.Languages {
+			if !slices.Contains(supportedLanguages, l) || slices.Contains(s.Languages[:i], l) {
+				ok = false
+			}
+		}
+		if !ok {
+			v.add("languages", "validation.languages", nil)
+		} else if eff := s.Effective(); !slices.Contains(eff.Languages, eff.DefaultLanguage) {
+			v.add("default_language", "validation.default_language", nil)
+		}
+	}
+	switch t := s.SmallCountThreshold; {
+	case t != 0 && t < MinSmallCountThreshold:
+		v.add("small_count_threshold", "validation.min", map[string]any{"Min": MinSmallCountThreshold})
+	case t > MaxSmallCountThreshold:
+		v.add("small_count_threshold", "validation.range", map[string]any{"Min": MinSmallCountThreshold, "Max": MaxSmallCountThreshold})
+	}
+	if s.ContactDeadlineDays < 0 || s.ContactDeadlineDays > MaxContactDeadlineDays {
+		v.add("contact_deadline_days", "validation.range", map[string]any{"Min": 1, "Max": MaxContactDeadlineDays})
+	}
+	if len(s.FollowUpMonths) > 0 {
+		ok := s.FollowUpMonths[0] == 0 && len(s.FollowUpMonths) <= MaxFollowUps
+		for i, m := range s.FollowUpMonths {
+			if m > MaxFollowUpMonth || (i > 0 && m <= s.FollowUpMonths[i-1]) {
+				ok = false
+			}
+		}
+		if !ok {
+			v.add("follow_up_months", "validation.follow_up_months", map[string]any{"Max": MaxFollowUpMonth, "Count": MaxFollowUps})
+		}
+	}
+	if s.RetentionMonths < 0 || s.RetentionMonths > MaxRetentionMonths {
+		v.add("retention_months", "validation.range", map[string]any{"Min": 1, "Max": MaxRetentionMonths})
+	}
 }
 
 var slugRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
@@ -78,15 +156,6 @@ func (t *Tenant) Validate() error {
 	if _, ok := Counties[t.CountyCode]; !ok {
 		v.add("county", "validation.county", nil)
 	}
-	s := t.Settings
-	if s.DefaultLanguage != "" && s.DefaultLanguage != "sv" && s.DefaultLanguage != "en" {
-		v.add("default_language", "validation.language", nil)
-	}
-	if s.SmallCountThreshold != 0 && s.SmallCountThreshold < MinSmallCountThreshold {
-		v.add("small_count_threshold", "validation.min", map[string]any{"Min": MinSmallCountThreshold})
-	}
-	if s.ContactDeadlineDays < 0 || s.ContactDeadlineDays > 60 {
-		v.add("contact_deadline_days", "validation.range", map[string]any{"Min": 1, "Max": 60})
-	}
+	t.Settings.validate(&v)
 	return v.err()
 }

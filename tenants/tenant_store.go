@@ -65,3 +65,31 @@ func (s *TenantStore) List(ctx context.Context) ([]Tenant, error) {
 	})
 	return ts, err
 }
+
+// UpdateSettings changes what a regional administrator may change about
+// the region: its display name (Tenant.Name) and its settings, stored as
+// given (zero values keep following the defaults). It returns a
+// *ValidationError for bad values and ErrNotFound for an unknown region.
+func (s *TenantStore) UpdateSettings(ctx context.Context, tenantID int64, name string, settings TenantSettings) (Tenant, error) {
+	var v ValidationError
+	name = strings.TrimSpace(name)
+	checkText(&v, "name", name, true, 200)
+	settings.validate(&v)
+	if err := v.err(); err != nil {
+		return Tenant{}, err
+	}
+	t := Tenant{ID: tenantID, Name: name, Settings: settings, UpdatedAt: s.now().UTC()}
+	var out Tenant
+	err := s.db.InPlatform(ctx, func(tx *Tx) error {
+		res, err := tx.NewUpdate().Model(&t).Column("name", "settings", "updated_at").
+			Where("id = ?", tenantID).Exec(ctx)
+		if err != nil {
+			return translate(err, "update region settings")
+		}
+		if err := requireRows(res, "update region settings"); err != nil {
+			return err
+		}
+		return translate(tx.NewSelect().Model(&out).Where("id = ?", tenantID).Scan(ctx), "region")
+	})
+	return out, err
+}
