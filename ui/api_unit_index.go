@@ -11,6 +11,11 @@ type apiUnit struct {
 	Active bool   `json:"active"`
 }
 
+// apiUnitList is the body of the unit list.
+type apiUnitList struct {
+	Units []apiUnit `json:"units"`
+}
+
 // apiUnitIndex answers GET /api/v1/regions/{region}/units.
 func (s *server) apiUnitIndex(c *fiber.Ctx) error {
 	units, err := s.cfg.Units.Units(c.UserContext(), currentRegion(c).ID)
@@ -21,5 +26,5 @@ func (s *server) apiUnitIndex(c *fiber.Ctx) error {
 	for _, u := range units {
 		out = append(out, apiUnit{ID: u.ID, Name: u.Name, HSAID: u.HSAID, Kind: string(u.Kind), Active: u.Active})
 	}
-	return c.JSON(fiber.Map{"units": out})
+	return c.JSON(apiUnitList{Units: out})
 }

@@ -71,6 +71,8 @@ type server struct {
 	// signInLimit caps, per client address, the sign-in attempts that
 	// cost something (e-mail sent, secret tried).
 	signInLimit []fiber.Handler
+	// openAPI is the API's OpenAPI document, built once from the routes.
+	openAPI []byte
 }
 
 // Timeouts keep slow or idle clients from holding connections forever.
@@ -164,7 +166,11 @@ func New(cfg Config) (*fiber.App, error) {
 		s.switchLanguage,
 		s.checkCSRF,
 	)
-	if err := s.register(app, s.routes()); err != nil {
+	routes := s.routes()
+	if s.openAPI, err = buildOpenAPI(routes, cfg.Version); err != nil {
+		return nil, fmt.Errorf("ui: OpenAPI document: %w", err)
+	}
+	if err := s.register(app, routes); err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
 	return app, nil

@@ -35,6 +35,8 @@ type route struct {
 	resource policy.Resource
 	action   policy.Action
 	handler  fiber.Handler
+	// doc describes an /api/v1/ route in the OpenAPI document.
+	doc *apiDoc
 	// before run after the guard and before the handler (rate limits).
 	before []fiber.Handler
 	// quiet routes (probes, scrapes) are counted in the metrics but left
@@ -82,8 +84,11 @@ func (s *server) routes() []route {
 		{method: fiber.MethodPost, path: "/r/:region/admin/providers/:id/enable", access: accessRegion, resource: "provider", action: "update", handler: s.providerEnable},
 		{method: fiber.MethodPost, path: "/r/:region/admin/providers/:id/disable", access: accessRegion, resource: "provider", action: "update", handler: s.providerDisable},
 
-		{method: fiber.MethodGet, path: "/api/v1/regions/:region/me", access: accessRegion, resource: "region", action: "read", handler: s.apiMeShow},
-		{method: fiber.MethodGet, path: "/api/v1/regions/:region/units", access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex},
+		{method: fiber.MethodGet, path: "/api/openapi.json", access: accessPublic, handler: s.openAPIShow},
+		{method: fiber.MethodGet, path: "/api/v1/regions/:region/me", access: accessRegion, resource: "region", action: "read", handler: s.apiMeShow,
+			doc: &apiDoc{summary: "Who the token's user is in the region", tag: "account", response: apiMe{}}},
+		{method: fiber.MethodGet, path: "/api/v1/regions/:region/units", access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex,
+			doc: &apiDoc{summary: "The region's clinics and units", tag: "units", response: apiUnitList{}}},
 	}
 }
 
@@ -94,6 +99,9 @@ func (s *server) register(app *fiber.App, routes []route) error {
 		guard, err := s.guard(r)
 		if err != nil {
 			return fmt.Errorf("route %s %s: %w", r.method, r.path, err)
+		}
+		if strings.HasPrefix(r.path, "/api/v1/") && r.doc == nil {
+			return fmt.Errorf("route %s %s: an API route needs its OpenAPI description (doc)", r.method, r.path)
 		}
 		handlers := append([]fiber.Handler{s.markRoute(r), guard}, r.before...)
 		handlers = append(handlers, r.handler)
