@@ -105,7 +105,10 @@ func accessFixtures(t *testing.T, sb *signInBundle) map[string]int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]int64{"members": u.ID, "invitations": inv.ID, "tokens": tok.ID, "providers": prov.ID}
+	ids := map[string]int64{"members": u.ID, "invitations": inv.ID, "tokens": tok.ID, "providers": prov.ID}
+	unitFixtures(t, sb, ids)
+	agreementFixtures(t, sb, ids)
+	return ids
 }
 
 // TestEveryRouteEveryRole walks every region route with every role (through

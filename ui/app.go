@@ -37,6 +37,7 @@ type Config struct {
 	Policy        *policy.Service
 	Units         *tenants.UnitStore
 	Organisations *tenants.OrganisationStore
+	Agreements    *tenants.AgreementStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string
@@ -111,6 +112,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Units is required")
 	case cfg.Organisations == nil:
 		return nil, errors.New("ui: Config.Organisations is required")
+	case cfg.Agreements == nil:
+		return nil, errors.New("ui: Config.Agreements is required")
 	case cfg.Mail == nil:
 		return nil, errors.New("ui: Config.Mail is required")
 	}

@@ -25,6 +25,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Units:   tenants.NewUnitStore(db),
 
 			Organisations: tenants.NewOrganisationStore(db),
+			Agreements:    tenants.NewAgreementStore(db),
 			Mail:          testMail(t, db),
 		}
 	}
@@ -39,6 +40,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no policy", func(c *Config) { c.Policy = nil }},
 		{"no unit store", func(c *Config) { c.Units = nil }},
 		{"no organisation store", func(c *Config) { c.Organisations = nil }},
+		{"no agreement store", func(c *Config) { c.Agreements = nil }},
 		{"no mail queue", func(c *Config) { c.Mail = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,7 +77,16 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 	rendered := map[string]bool{}
 	for _, lang := range []string{langSwedish, langEnglish} {
 		base := basePage{Lang: lang, OtherLang: "xx", SwitchURL: "?lang=xx", Version: "9.9.9", RequestID: "req-123", translator: translator}
-		for name, p := range examples(base) {
+		all := examples(base)
+		for _, area := range []func(basePage) map[string]page{unitPageExamples, agreementPageExamples, settingsPageExamples} {
+			for name, p := range area(base) {
+				if _, dup := all[name]; dup {
+					t.Fatalf("two examples are called %q", name)
+				}
+				all[name] = p
+			}
+		}
+		for name, p := range all {
 			rendered[p.templateName()] = true
 			t.Run(lang+"/"+name, func(t *testing.T) {
 				t.Parallel()

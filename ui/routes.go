@@ -44,8 +44,19 @@ type route struct {
 	quiet bool
 }
 
-// routes is the whole URL space of the app, with who may call what.
+// routes is the whole URL space of the app, with who may call what. The
+// regional administration's areas keep their rows in their own files.
 func (s *server) routes() []route {
+	var all []route
+	for _, area := range [][]route{s.coreRoutes(), s.unitRoutes(), s.agreementRoutes(), s.settingsRoutes()} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// coreRoutes: the landing page, probes, sign-in, and the administrator's
+// people and access pages.
+func (s *server) coreRoutes() []route {
 	return []route{
 		{method: fiber.MethodGet, path: "/", access: accessPublic, handler: s.homeShow},
 		{method: fiber.MethodGet, path: "/static/:sum/:name", access: accessPublic, handler: s.assetShow},

@@ -85,6 +85,7 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Units:   tenants.NewUnitStore(db),
 
 		Organisations: tenants.NewOrganisationStore(db),
+		Agreements:    tenants.NewAgreementStore(db),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

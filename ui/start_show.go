@@ -45,6 +45,10 @@ var startLinks = []struct {
 	key      string
 	path     string
 }{
+	{"unit", "read", "start.link.units", "/admin/units"},
+	{"organisation", "read", "start.link.organisations", "/admin/organisations"},
+	{"agreement", "read", "start.link.agreements", "/admin/agreements"},
+	{"region", "update", "start.link.settings", "/admin/settings"},
 	{"member", "read", "start.link.members", "/admin/members"},
 	{"invitation", "read", "start.link.invitations", "/admin/invitations"},
 	{"provider", "read", "start.link.providers", "/admin/providers"},

@@ -250,6 +250,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Policy:        pol,
 			Units:         tenants.NewUnitStore(db),
 			Organisations: tenants.NewOrganisationStore(db),
+			Agreements:    tenants.NewAgreementStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 		}

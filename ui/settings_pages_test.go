@@ -1,0 +1,7 @@
+package ui
+
+// settingsPageExamples are the settings pages for
+// TestEveryPageRendersInEveryLanguage.
+func settingsPageExamples(base basePage) map[string]page {
+	return map[string]page{}
+}
