@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/kamrat/kamrat/tenants"
 )
@@ -17,8 +18,11 @@ type errorResponse struct {
 }
 
 type errorBody struct {
-	Status    int          `json:"status"`
-	Message   string       `json:"message"`
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+	// Detail says what exactly was wrong with a refused request (a
+	// malformed body, a missing header); never internal error text.
+	Detail    string       `json:"detail,omitempty"`
 	RequestID string       `json:"request_id,omitempty"`
 	Fields    []fieldIssue `json:"fields,omitempty"`
 }
@@ -73,7 +77,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	c.Status(status)
 	if wantsJSON(c) {
 		return c.JSON(errorResponse{Error: errorBody{
-			Status: status, Message: message, RequestID: requestID(c), Fields: issues,
+			Status: status, Message: message, Detail: clientDetail(err, status), RequestID: requestID(c), Fields: issues,
 		}})
 	}
 	p := errorPage{
@@ -86,6 +90,16 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		p.Fields = append(p.Fields, issue.Message)
 	}
 	return s.renderPage(c, p)
+}
+
+// clientDetail is the text of an error the app raised on purpose for a bad
+// request (a *fiber.Error below 500 with its own message), else "".
+func clientDetail(err error, status int) string {
+	var fe *fiber.Error
+	if status >= fiber.StatusInternalServerError || !errors.As(err, &fe) || fe.Message == utils.StatusMessage(fe.Code) {
+		return ""
+	}
+	return fe.Message
 }
 
 // statusMessage returns the catalogue's text for status, or the generic
