@@ -86,21 +86,18 @@ func (u *Unit) Validate() error {
 // checkText checks a one-line text field: present if required, at most max
 // characters, no line breaks or other control characters.
 func checkText(v *ValidationError, field, s string, required bool, max int) {
-	switch {
-	case s == "":
-		if required {
-			v.add(field, "validation.required", nil)
-		}
-	case utf8.RuneCountInString(s) > max:
-		v.add(field, "validation.too_long", map[string]any{"Max": max})
-	case strings.ContainsFunc(s, unicode.IsControl):
-		v.add(field, "validation.single_line", nil)
-	}
+	checkChars(v, field, s, required, max, unicode.IsControl, "validation.single_line")
 }
 
 // checkLongText checks a multi-line text field: like checkText, but line
 // breaks and tabs are allowed.
 func checkLongText(v *ValidationError, field, s string, required bool, max int) {
+	checkChars(v, field, s, required, max, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+	}, "validation.invalid")
+}
+
+func checkChars(v *ValidationError, field, s string, required bool, max int, bad func(rune) bool, badKey string) {
 	switch {
 	case s == "":
 		if required {
@@ -108,8 +105,8 @@ func checkLongText(v *ValidationError, field, s string, required bool, max int) 
 		}
 	case utf8.RuneCountInString(s) > max:
 		v.add(field, "validation.too_long", map[string]any{"Max": max})
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
-		v.add(field, "validation.invalid", nil)
+	case strings.ContainsFunc(s, bad):
+		v.add(field, badKey, nil)
 	}
 }
 
