@@ -17,8 +17,16 @@ func (s *server) language(c *fiber.Ctx) string {
 
 // languageOr returns the reader's chosen language, or fallback (such as a
 // region's default) when they have not chosen one.
+//
+// API clients choose with Accept-Language instead of the cookie.
 func (s *server) languageOr(c *fiber.Ctx, fallback string) string {
-	if lang := c.Cookies(cookieLanguage); supportedLanguage(lang) {
+	if isAPI(c) {
+		if c.Get(fiber.HeaderAcceptLanguage) != "" {
+			if lang := c.AcceptsLanguages(langSwedish, langEnglish); lang != "" {
+				return lang
+			}
+		}
+	} else if lang := c.Cookies(cookieLanguage); supportedLanguage(lang) {
 		return lang
 	}
 	if supportedLanguage(fallback) {
@@ -32,7 +40,7 @@ func (s *server) languageOr(c *fiber.Ctx, fallback string) string {
 // parameter, so the address stays clean and works without JavaScript.
 func (s *server) switchLanguage(c *fiber.Ctx) error {
 	lang := c.Query("lang")
-	if lang == "" || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
+	if lang == "" || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) || isAPI(c) {
 		return c.Next()
 	}
 	if supportedLanguage(lang) {

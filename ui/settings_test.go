@@ -95,6 +95,14 @@ func TestSettingsAPI(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || len(e.Fields) != 2 {
 			t.Fatalf("bad settings: %d %+v", resp.StatusCode, e)
 		}
+		req := httptest.NewRequest(http.MethodPut, path, strings.NewReader(`{"name": "", "contact_deadline_days": 99}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", "en-GB,en;q=0.9,sv;q=0.5")
+		resp, body = sb.do(t, req)
+		if e := errorJSON(t, body); resp.StatusCode != http.StatusUnprocessableEntity || len(e.Fields) != 2 || !strings.Contains(e.Fields[0].Message+e.Fields[1].Message, "Must") {
+			t.Fatalf("English errors: %d %+v", resp.StatusCode, e)
+		}
 		resp, body = put(`{"name": "Region Test", "small_count": 7}`)
 		if e := errorJSON(t, body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Detail, "small_count") {
 			t.Fatalf("unknown field: %d %+v", resp.StatusCode, e)
