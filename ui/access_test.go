@@ -62,19 +62,26 @@ func (sb *signInBundle) call(t *testing.T, c caller, method, path string) int {
 	return resp.StatusCode
 }
 
-// regionPath fills a route's parameters for a region: :id with the id of
-// the fixture object of the route's kind (ids maps the path segment before
-// :id to it).
+// regionPath fills a route's parameters for a region: :region with slug,
+// and every other parameter (:id, :doc, …) with the id of the fixture
+// object of its kind, which ids maps from the path segment before it
+// (/units/:id/sessions/:session takes ids["units"] and ids["sessions"]).
 func regionPath(t *testing.T, r route, slug string, ids map[string]int64) string {
 	t.Helper()
-	p := strings.ReplaceAll(r.path, ":region", slug)
-	for kind, id := range ids {
-		p = strings.ReplaceAll(p, "/"+kind+"/:id/", "/"+kind+"/"+strconv.FormatInt(id, 10)+"/")
+	segments := strings.Split(r.path, "/")
+	for i, seg := range segments {
+		switch {
+		case seg == ":region":
+			segments[i] = slug
+		case strings.HasPrefix(seg, ":"):
+			id, ok := ids[segments[i-1]]
+			if !ok {
+				t.Fatalf("route %s: no fixture for %s after /%s/; add one to ids", r.path, seg, segments[i-1])
+			}
+			segments[i] = strconv.FormatInt(id, 10)
+		}
 	}
-	if strings.Contains(p, ":") {
-		t.Fatalf("route %s has a parameter this test cannot fill; teach regionPath about it", r.path)
-	}
-	return p
+	return strings.Join(segments, "/")
 }
 
 // accessFixtures makes one object of each kind the region routes act on by
