@@ -45,6 +45,9 @@ type TenantSettings struct {
 	// RetentionMonths is how long a participant's data is kept after the
 	// support is closed, before it is erased.
 	RetentionMonths int `json:"retention_months,omitempty"`
+	// SupervisionIntervalWeeks is the longest an active peer supporter may
+	// go without supervision (handledning); a longer gap is overdue.
+	SupervisionIntervalWeeks int `json:"supervision_interval_weeks,omitempty"`
 }
 
 // Defaults and limits for TenantSettings.
@@ -58,6 +61,11 @@ const (
 	MaxRetentionMonths         = 120
 	MaxFollowUpMonth           = 60
 	MaxFollowUps               = 12
+	// DefaultSupervisionIntervalWeeks: NSPH's model gives peers continuous
+	// experience-based supervision; user organisations hold it at least
+	// monthly, which four weeks keeps on the safe side.
+	DefaultSupervisionIntervalWeeks = 4
+	MaxSupervisionIntervalWeeks     = 26
 )
 
 // Languages Kamrat speaks.
@@ -87,6 +95,9 @@ func (s TenantSettings) Effective() TenantSettings {
 	}
 	if s.RetentionMonths == 0 {
 		s.RetentionMonths = DefaultRetentionMonths
+	}
+	if s.SupervisionIntervalWeeks == 0 {
+		s.SupervisionIntervalWeeks = DefaultSupervisionIntervalWeeks
 	}
 	return s
 }
@@ -131,6 +142,9 @@ func (s TenantSettings) validate(v *ValidationError) {
 	}
 	if s.RetentionMonths < 0 || s.RetentionMonths > MaxRetentionMonths {
 		v.add("retention_months", "validation.range", map[string]any{"Min": 1, "Max": MaxRetentionMonths})
+	}
+	if s.SupervisionIntervalWeeks < 0 || s.SupervisionIntervalWeeks > MaxSupervisionIntervalWeeks {
+		v.add("supervision_interval_weeks", "validation.range", map[string]any{"Min": 1, "Max": MaxSupervisionIntervalWeeks})
 	}
 }
 

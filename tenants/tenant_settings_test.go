@@ -15,7 +15,7 @@ func TestTenantSettingsEffective(t *testing.T) {
 	eff := tenants.TenantSettings{}.Effective()
 	want := tenants.TenantSettings{
 		DefaultLanguage: "sv", Languages: []string{"sv", "en"}, SmallCountThreshold: 5,
-		ContactDeadlineDays: 5, FollowUpMonths: []int{0, 3, 6}, RetentionMonths: 24,
+		ContactDeadlineDays: 5, FollowUpMonths: []int{0, 3, 6}, RetentionMonths: 24, SupervisionIntervalWeeks: 4,
 	}
 	if !reflect.DeepEqual(eff, want) {
 		t.Fatalf("defaults %+v, want %+v", eff, want)
@@ -52,6 +52,8 @@ func TestUpdateSettings(t *testing.T) {
 			{"follow-ups without baseline", tenants.TenantSettings{FollowUpMonths: []int{3, 6}}, []string{"follow_up_months=validation.follow_up_months"}},
 			{"negative deadline and retention", tenants.TenantSettings{ContactDeadlineDays: -1, RetentionMonths: 121},
 				[]string{"contact_deadline_days=validation.range", "retention_months=validation.range"}},
+			{"supervision interval out of range", tenants.TenantSettings{SupervisionIntervalWeeks: 27}, []string{"supervision_interval_weeks=validation.range"}},
+			{"negative supervision interval", tenants.TenantSettings{SupervisionIntervalWeeks: -1}, []string{"supervision_interval_weeks=validation.range"}},
 		}
 		for _, tc := range bad {
 			_, err := store.UpdateSettings(ctx, region.ID, "Region Skåne", tc.settings)
@@ -69,7 +71,7 @@ func TestUpdateSettings(t *testing.T) {
 
 		want := tenants.TenantSettings{
 			DefaultLanguage: "en", Languages: []string{"sv", "en"}, SmallCountThreshold: 3,
-			ContactDeadlineDays: 10, FollowUpMonths: []int{0, 3, 6, 12}, RetentionMonths: 60,
+			ContactDeadlineDays: 10, FollowUpMonths: []int{0, 3, 6, 12}, RetentionMonths: 60, SupervisionIntervalWeeks: 2,
 		}
 		got, err := store.UpdateSettings(ctx, region.ID, " Region Skåne – kamratstöd ", want)
 		if err != nil {
