@@ -11,15 +11,16 @@ import (
 )
 
 // TestValidationKeysAreTranslated: every message key the domain can return
-// (a "validation.…" literal in this package) is in both of the user
-// interface's catalogues, so no refusal reaches a person untranslated.
+// (a "validation.…" or "warning.…" literal in this package) is in both of
+// the user interface's catalogues, so no refusal or warning reaches a
+// person untranslated.
 func TestValidationKeysAreTranslated(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyRE := regexp.MustCompile(`"(validation\.[a-z_]+)"`)
+	keyRE := regexp.MustCompile(`"((?:validation|warning)\.[a-z_]+)"`)
 	used := map[string]string{} // key → a file using it
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

@@ -66,6 +66,13 @@ func (d Date) After(e Date) bool { return d.t.After(e.t) }
 // AddMonths returns the day n months later, normalised as in time.AddDate.
 func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }
 
+// AddDays returns the day n days later (earlier for a negative n).
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// DaysSince returns how many days d is after e: 1 for the day after, a
+// negative number when d is earlier.
+func (d Date) DaysSince(e Date) int { return int(d.t.Sub(e.t).Hours() / 24) }
+
 // Time returns midnight UTC of d.
 func (d Date) Time() time.Time { return d.t }
 
