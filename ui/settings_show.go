@@ -28,7 +28,7 @@ type settingsPage struct {
 
 func (settingsPage) templateName() string { return "settings" }
 
-var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months"}
+var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months", "supervision_interval_weeks"}
 
 // settingsShow renders the form with the region's current settings.
 func (s *server) settingsShow(c *fiber.Ctx) error {
@@ -38,6 +38,7 @@ func (s *server) settingsShow(c *fiber.Ctx) error {
 		"name": region.Name, "default_language": eff.DefaultLanguage,
 		"small_count_threshold": strconv.Itoa(eff.SmallCountThreshold), "contact_deadline_days": strconv.Itoa(eff.ContactDeadlineDays),
 		"follow_up_months": joinInts(eff.FollowUpMonths), "retention_months": strconv.Itoa(eff.RetentionMonths),
+		"supervision_interval_weeks": strconv.Itoa(eff.SupervisionIntervalWeeks),
 	}}
 	p := s.newSettingsPage(c, f, eff.Languages)
 	p.Saved = c.Query("saved") == "1"
@@ -112,6 +113,8 @@ func settingsFromForm(f form, languages []string) (tenants.TenantSettings, error
 		SmallCountThreshold: number("small_count_threshold"),
 		ContactDeadlineDays: number("contact_deadline_days"),
 		RetentionMonths:     number("retention_months"),
+
+		SupervisionIntervalWeeks: number("supervision_interval_weeks"),
 	}
 	if raw := strings.TrimSpace(f.Value("follow_up_months")); raw != "" {
 		for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -146,6 +149,9 @@ type apiSettings struct {
 	ContactDeadlineDays int      `json:"contact_deadline_days"`
 	FollowUpMonths      []int    `json:"follow_up_months"`
 	RetentionMonths     int      `json:"retention_months"`
+	// SupervisionIntervalWeeks: every active peer is supervised at least
+	// this often.
+	SupervisionIntervalWeeks int `json:"supervision_interval_weeks"`
 }
 
 func apiSettingsOf(t tenants.Tenant) apiSettings {
@@ -153,6 +159,7 @@ func apiSettingsOf(t tenants.Tenant) apiSettings {
 	return apiSettings{
 		Name: t.Name, DefaultLanguage: e.DefaultLanguage, Languages: e.Languages, SmallCountThreshold: e.SmallCountThreshold,
 		ContactDeadlineDays: e.ContactDeadlineDays, FollowUpMonths: e.FollowUpMonths, RetentionMonths: e.RetentionMonths,
+		SupervisionIntervalWeeks: e.SupervisionIntervalWeeks,
 	}
 }
 
@@ -171,6 +178,7 @@ func (s *server) apiSettingsUpdate(c *fiber.Ctx) error {
 	updated, err := s.cfg.Tenants.UpdateSettings(c.UserContext(), region.ID, in.Name, tenants.TenantSettings{
 		DefaultLanguage: in.DefaultLanguage, Languages: in.Languages, SmallCountThreshold: in.SmallCountThreshold,
 		ContactDeadlineDays: in.ContactDeadlineDays, FollowUpMonths: in.FollowUpMonths, RetentionMonths: in.RetentionMonths,
+		SupervisionIntervalWeeks: in.SupervisionIntervalWeeks,
 	})
 	if err != nil {
 		return err

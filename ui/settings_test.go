@@ -55,7 +55,7 @@ func TestSettingsPage(t *testing.T) {
 		}
 
 		resp := sb.post(t, path, url.Values{"name": {"Region Test"}, "default_language": {"en"}, "languages": {"en"},
-			"small_count_threshold": {"7"}, "contact_deadline_days": {"3"}, "follow_up_months": {"0, 3, 6, 12"}, "retention_months": {"36"}}, admin)
+			"small_count_threshold": {"7"}, "contact_deadline_days": {"3"}, "follow_up_months": {"0, 3, 6, 12"}, "retention_months": {"36"}, "supervision_interval_weeks": {"2"}}, admin)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", resp.StatusCode, readAll(t, resp))
 		}
@@ -65,7 +65,7 @@ func TestSettingsPage(t *testing.T) {
 		}
 		e := saved.Settings.Effective()
 		if saved.Name != "Region Test" || e.SmallCountThreshold != 7 || e.ContactDeadlineDays != 3 || e.RetentionMonths != 36 ||
-			!slices.Equal(e.FollowUpMonths, []int{0, 3, 6, 12}) || !slices.Equal(e.Languages, []string{"sv", "en"}) || e.DefaultLanguage != "en" {
+			e.SupervisionIntervalWeeks != 2 || !slices.Equal(e.FollowUpMonths, []int{0, 3, 6, 12}) || !slices.Equal(e.Languages, []string{"sv", "en"}) || e.DefaultLanguage != "en" {
 			t.Errorf("saved settings: %q %+v", saved.Name, e)
 		}
 		if rows, err := sb.policy.Audit.Search(ctx, sb.region.ID, tenants.AuditFilter{Action: "region.settings"}); err != nil || len(rows) != 1 {
