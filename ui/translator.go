@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strconv"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -80,11 +82,31 @@ func (t *Translator) Translate(lang, key string, args map[string]any) string {
 // FieldMessage renders one validation problem as "Field label: message",
 // for example "Namn: Högst 200 tecken.".
 func (t *Translator) FieldMessage(lang string, f tenants.FieldError) string {
-	label, ok := t.lookup(lang, "field."+f.Field, nil)
-	if !ok {
-		label = f.Field
+	return t.fieldLabel(lang, f.Field) + ": " + t.Translate(lang, f.Key, f.Args)
+}
+
+// rowField is the field of a row in a list, such as funding.2.amount_sek.
+var rowField = regexp.MustCompile(`^([a-z_]+)\.([0-9]+)\.([a-z_]+)$`)
+
+// fieldLabel returns the catalogue's label of field ("field."+field). A
+// list row's field is labelled by its list's row label, counted from 1,
+// and its own label: "field.funding.row" ("Finansiering rad {{.Row}}") and
+// "field.funding.amount_sek" ("belopp") give "Finansiering rad 3, belopp"
+// for funding.2.amount_sek. Without a label the field's name is shown.
+func (t *Translator) fieldLabel(lang, field string) string {
+	if label, ok := t.lookup(lang, "field."+field, nil); ok {
+		return label
 	}
-	return label + ": " + t.Translate(lang, f.Key, f.Args)
+	if m := rowField.FindStringSubmatch(field); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil {
+			row, ok1 := t.lookup(lang, "field."+m[1]+".row", map[string]any{"Row": n + 1})
+			col, ok2 := t.lookup(lang, "field."+m[1]+"."+m[3], nil)
+			if ok1 && ok2 {
+				return row + ", " + col
+			}
+		}
+	}
+	return field
 }
 
 // lookup reports whether key exists in lang or in the Swedish fallback.
