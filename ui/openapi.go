@@ -28,13 +28,19 @@ type apiDoc struct {
 	// status is the success status; 0 means 200 (201 for POST with a
 	// response, 204 without one).
 	status int
+	// fileField, for an upload, names the multipart/form-data field that
+	// carries the file; such a request has no JSON body.
+	fileField string
+	// files lists the media types of a success body that is a file
+	// rather than JSON.
+	files []string
 }
 
 func (d *apiDoc) successStatus(method string) int {
 	switch {
 	case d.status != 0:
 		return d.status
-	case d.response == nil:
+	case d.response == nil && len(d.files) == 0:
 		return http.StatusNoContent
 	case method == fiber.MethodPost:
 		return http.StatusCreated
@@ -104,6 +110,12 @@ func buildOpenAPI(routes []route, version string) ([]byte, error) {
 			}
 			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(ref)}
 		}
+		if r.doc.fileField != "" {
+			form := openapi3.NewObjectSchema().WithProperty(r.doc.fileField, openapi3.NewStringSchema().WithFormat("binary"))
+			form.Required = []string{r.doc.fileField}
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+				WithContent(openapi3.NewContentWithFormDataSchema(form))}
+		}
 		status := r.doc.successStatus(r.method)
 		success := openapi3.NewResponse().WithDescription(http.StatusText(status))
 		if r.doc.response != nil {
@@ -113,13 +125,22 @@ func buildOpenAPI(routes []route, version string) ([]byte, error) {
 			}
 			success = success.WithJSONSchemaRef(ref)
 		}
+		if len(r.doc.files) > 0 {
+			success.Content = openapi3.Content{}
+			for _, t := range r.doc.files {
+				success.Content[t] = openapi3.NewMediaType().WithSchema(openapi3.NewStringSchema().WithFormat("binary"))
+			}
+		}
 		op.AddResponse(status, success)
 		op.Responses.Set("401", errorReply("no valid API token"))
 		op.Responses.Set("403", errorReply("the token's role may not do this"))
 		op.Responses.Set("404", errorReply("no such region or object, or another region's"))
-		if r.doc.request != nil {
+		if r.doc.request != nil || r.doc.fileField != "" {
 			op.Responses.Set("422", errorReply("invalid fields; nothing was changed"))
 			op.Responses.Set("409", errorReply("clashes with something that exists"))
+		}
+		if r.doc.fileField != "" {
+			op.Responses.Set("413", errorReply("the request is larger than the server accepts"))
 		}
 		doc.AddOperation(openAPIPath(r.path), r.method, op)
 	}
