@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"mime"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// multipartRoom is what an upload's request needs beyond the file itself:
+// the multipart envelope, the CSRF token, the file's name.
+const multipartRoom = 64 << 10
+
+// maxDocumentBytes is the largest document this server takes.
+func maxDocumentBytes(c *fiber.Ctx) int64 { return documentLimit(c.App().Config().BodyLimit) }
+
+// documentLimit is the store's cap on a document, or less when the app's
+// request body limit leaves less room, in whole MiB so that the limit can
+// be told plainly. A larger request is refused by the HTTP server (413)
+// before any handler sees it.
+func documentLimit(bodyLimit int) int64 {
+	room := int64(bodyLimit) - multipartRoom
+	return max(0, min(tenants.MaxDocumentBytes, room&^(1<<20-1)))
+}
+
+// addAgreementDocument stores the uploaded multipart field "file" with the
+// agreement of the route, for the page and the API alike. It returns a
+// *tenants.ValidationError (field "file") for no file, one too large, or
+// one of the wrong kind, and ErrConflict for one the agreement already has.
+func (s *server) addAgreementDocument(c *fiber.Ctx, id int64) (tenants.AgreementDocument, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return tenants.AgreementDocument{}, documentProblem("validation.file_missing", nil)
+	}
+	if limit := maxDocumentBytes(c); fh.Size > limit {
+		return tenants.AgreementDocument{}, documentProblem("validation.file_too_large", map[string]any{"MaxMiB": limit >> 20})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return tenants.AgreementDocument{}, err
+	}
+	defer f.Close()
+	doc, err := s.cfg.Agreements.AddDocument(c.UserContext(), currentRegion(c).ID, principal(c).User.ID, id, fh.Filename, f)
+	if err != nil {
+		return doc, err
+	}
+	s.auditAdmin(c, "agreement.document_add", "agreement_document", itoa(doc.ID))
+	return doc, nil
+}
+
+func documentProblem(key string, args map[string]any) error {
+	return &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "file", Key: key, Args: args}}}
+}
+
+// agreementDocumentAdd attaches a document on the agreement page.
+func (s *server) agreementDocumentAdd(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.addAgreementDocument(c, id)
+	if isConflict(err) {
+		err = documentProblem("validation.file_duplicate", nil)
+	}
+	if refused, rerr := s.refuseOnAgreementPage(c, id, err); refused {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(agreementsURL(c)+"/"+itoa(id)+"#documents", fiber.StatusSeeOther)
+}
+
+// agreementDocumentShow sends a document as a download, with the content
+// type the store settled on, never one guessed by the browser; the page
+// and the API share it.
+func (s *server) agreementDocumentShow(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	docID, err := pathDocID(c)
+	if err != nil {
+		return err
+	}
+	doc, err := s.cfg.Agreements.Document(c.UserContext(), currentRegion(c).ID, id, docID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, doc.ContentType)
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName})
+	if disposition == "" {
+		disposition = "attachment"
+	}
+	c.Set(fiber.HeaderContentDisposition, disposition)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(doc.Content)
+}
+
+// agreementDocumentRemove removes a document from an agreement.
+func (s *server) agreementDocumentRemove(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	docID, err := pathDocID(c)
+	if err != nil {
+		return err
+	}
+	err = s.cfg.Agreements.RemoveDocument(c.UserContext(), currentRegion(c).ID, principal(c).User.ID, id, docID)
+	if refused, rerr := s.refuseOnAgreementPage(c, id, err); refused {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	s.auditAdmin(c, "agreement.document_remove", "agreement_document", itoa(docID))
+	return c.Redirect(agreementsURL(c)+"/"+itoa(id)+"#documents", fiber.StatusSeeOther)
+}
+
+// pathDocID reads the :doc route parameter like pathID.
+func pathDocID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("doc"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
