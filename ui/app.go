@@ -148,7 +148,10 @@ func New(cfg Config) (*fiber.App, error) {
 		IdleTimeout:           idleTimeout,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		AppName:               "kamrat",
+		// Room for the largest upload (an agreement's document) and the
+		// rest of its form.
+		BodyLimit: tenants.MaxDocumentBytes + 1<<20,
+		AppName:   "kamrat",
 		// Rate limits key on the client's address: behind a proxy it is
 		// the first X-Forwarded-For hop, believed only from the proxies.
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,

@@ -98,8 +98,6 @@ func (s *server) coreRoutes() []route {
 		{method: fiber.MethodGet, path: "/api/openapi.json", access: accessPublic, handler: s.openAPIShow},
 		{method: fiber.MethodGet, path: "/api/v1/regions/:region/me", access: accessRegion, resource: "region", action: "read", handler: s.apiMeShow,
 			doc: &apiDoc{summary: "Who the token's user is in the region", tag: "account", response: apiMe{}}},
-		{method: fiber.MethodGet, path: "/api/v1/regions/:region/units", access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex,
-			doc: &apiDoc{summary: "The region's clinics and units", tag: "units", response: apiUnitList{}}},
 	}
 }
 

@@ -106,7 +106,7 @@ func TestUnitImportRefusesBadRows(t *testing.T) {
 		before := unitCount(t, sb)
 
 		show := sb.send(t, http.MethodGet, path, admin)
-		contains(t, "the upload page", readAll(t, show), `enctype="multipart/form-data"`, "högst 3 MB", "<q>Infektionsmottagning</q>")
+		contains(t, "the upload page", readAll(t, show), `enctype="multipart/form-data"`, "högst 5 MB", "<q>Infektionsmottagning</q>")
 
 		resp := sb.upload(t, path, "enheter.csv", []byte(badUnitsCSV), admin)
 		body := readAll(t, resp)
@@ -131,7 +131,7 @@ func TestUnitImportRefusesBadRows(t *testing.T) {
 			{"no file", "", nil, "Fil: Måste fyllas i."},
 			{"empty file", "tom.csv", []byte(" \n"), "Fil: Filen är tom."},
 			{"no kind column", "x.csv", []byte("Namn;Kommun\nA;Lund\n"), "Fil: Kolumnen Typ (kind) saknas i rubrikraden."},
-			{"too large", "stor.csv", bytes.Repeat([]byte("a"), 3<<20+1), "Fil: Filen är för stor. Den får vara högst 3 MB."},
+			{"too large", "stor.csv", bytes.Repeat([]byte("a"), tenants.MaxUnitImportBytes+1), "Fil: Filen är för stor. Den får vara högst 5 MB."},
 		} {
 			resp := sb.upload(t, path, tc.file, tc.content, admin)
 			body := readAll(t, resp)

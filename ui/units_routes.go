@@ -37,6 +37,8 @@ func (s *server) unitRoutes() []route {
 		{method: fiber.MethodGet, path: orgPages + "/:id/edit", access: accessRegion, resource: "organisation", action: "update", handler: s.organisationEdit},
 		{method: fiber.MethodPost, path: orgPages + "/:id", access: accessRegion, resource: "organisation", action: "update", handler: s.organisationUpdate},
 
+		{method: fiber.MethodGet, path: unitsAPI, access: accessRegion, resource: "unit", action: "read", handler: s.apiUnitIndex,
+			doc: &apiDoc{summary: "The region's clinics and units", tag: "units", response: apiUnitList{}}},
 		{method: fiber.MethodPost, path: unitsAPI, access: accessRegion, resource: "unit", action: "create", handler: s.apiUnitCreate,
 			doc: &apiDoc{summary: "Add a clinic or unit (active unless \"active\": false)", tag: "units", request: apiUnitInput{}, response: apiUnit{}}},
 		{method: fiber.MethodPost, path: unitsAPI + "/import", access: accessRegion, resource: "unit", action: "create", handler: s.apiUnitImport,
