@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -29,18 +30,7 @@ func NewOrganisationStore(db *DB) *OrganisationStore {
 // Create adds an organisation. It returns a *ValidationError for bad fields
 // and ErrConflict for an organisationsnummer already in the region.
 func (s *OrganisationStore) Create(ctx context.Context, tenantID int64, o Organisation) (Organisation, error) {
-	if err := o.Validate(); err != nil {
-		return Organisation{}, err
-	}
-	o.ID, o.TenantID, o.CreatedAt = 0, tenantID, s.now().UTC()
-	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
-		_, err := tx.NewInsert().Model(&o).Returning("id").Exec(ctx)
-		return translate(err, "create organisation")
-	})
-	if err != nil {
-		return Organisation{}, err
-	}
-	return o, nil
+	return s.Save(ctx, tenantID, o, nil)
 }
 
 // Update changes an organisation's fields. It returns a *ValidationError for
@@ -48,20 +38,43 @@ func (s *OrganisationStore) Create(ctx context.Context, tenantID int64, o Organi
 // ErrConflict for an organisationsnummer another organisation of the region
 // has.
 func (s *OrganisationStore) Update(ctx context.Context, tenantID int64, o Organisation) (Organisation, error) {
+	if o.ID == 0 {
+		return Organisation{}, fmt.Errorf("update organisation: %w", ErrNotFound)
+	}
+	return s.Save(ctx, tenantID, o, nil)
+}
+
+// Save creates the organisation (o.ID 0) or updates it and, when unitIDs
+// is not nil, replaces the units it serves — all in one transaction, so an
+// organisation is never left half saved. Errors as Create, Update and
+// SetServedUnits.
+func (s *OrganisationStore) Save(ctx context.Context, tenantID int64, o Organisation, unitIDs []int64) (Organisation, error) {
 	if err := o.Validate(); err != nil {
 		return Organisation{}, err
 	}
 	o.TenantID = tenantID
 	var out Organisation
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
-		res, err := tx.NewUpdate().Model(&o).
-			Column("name", "org_number", "kind", "contact_name", "contact_email", "contact_phone", "focus", "active").
-			Where("tenant_id = ? AND id = ?", tenantID, o.ID).Exec(ctx)
-		if err := translate(err, "update organisation"); err != nil {
-			return err
+		if o.ID == 0 {
+			o.CreatedAt = s.now().UTC()
+			if _, err := tx.NewInsert().Model(&o).Returning("id").Exec(ctx); err != nil {
+				return translate(err, "create organisation")
+			}
+		} else {
+			res, err := tx.NewUpdate().Model(&o).
+				Column("name", "org_number", "kind", "contact_name", "contact_email", "contact_phone", "focus", "active").
+				Where("tenant_id = ? AND id = ?", tenantID, o.ID).Exec(ctx)
+			if err := translate(err, "update organisation"); err != nil {
+				return err
+			}
+			if err := requireRows(res, "update organisation"); err != nil {
+				return err
+			}
 		}
-		if err := requireRows(res, "update organisation"); err != nil {
-			return err
+		if unitIDs != nil {
+			if err := setServedUnits(ctx, tx, tenantID, o.ID, unitIDs); err != nil {
+				return err
+			}
 		}
 		return translate(tx.NewSelect().Model(&out).Where("tenant_id = ? AND id = ?", tenantID, o.ID).Scan(ctx), "organisation")
 	})
@@ -101,32 +114,36 @@ type organisationUnit struct {
 // (field "units", validation.scope_unit) when any unit is not in the region;
 // then nothing changes.
 func (s *OrganisationStore) SetServedUnits(ctx context.Context, tenantID, orgID int64, unitIDs []int64) error {
-	ids := uniqueIDs(unitIDs)
 	return s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
 		if err := rowExists(ctx, tx, (*Organisation)(nil), tenantID, orgID, "organisation"); err != nil {
 			return err
 		}
-		var v ValidationError
-		if err := checkInRegion(ctx, tx, (*Unit)(nil), tenantID, ids, "units", "validation.scope_unit", &v); err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		if _, err := tx.NewDelete().Model((*organisationUnit)(nil)).
-			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).Exec(ctx); err != nil {
-			return translate(err, "clear served units")
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		rows := make([]organisationUnit, len(ids))
-		for i, id := range ids {
-			rows[i] = organisationUnit{TenantID: tenantID, OrganisationID: orgID, UnitID: id}
-		}
-		_, err := tx.NewInsert().Model(&rows).Exec(ctx)
-		return translate(err, "set served units")
+		return setServedUnits(ctx, tx, tenantID, orgID, unitIDs)
 	})
+}
+
+func setServedUnits(ctx context.Context, tx *Tx, tenantID, orgID int64, unitIDs []int64) error {
+	ids := uniqueIDs(unitIDs)
+	var v ValidationError
+	if err := checkInRegion(ctx, tx, (*Unit)(nil), tenantID, ids, "units", "validation.scope_unit", &v); err != nil {
+		return err
+	}
+	if err := v.err(); err != nil {
+		return err
+	}
+	if _, err := tx.NewDelete().Model((*organisationUnit)(nil)).
+		Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).Exec(ctx); err != nil {
+		return translate(err, "clear served units")
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]organisationUnit, len(ids))
+	for i, id := range ids {
+		rows[i] = organisationUnit{TenantID: tenantID, OrganisationID: orgID, UnitID: id}
+	}
+	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
+	return translate(err, "set served units")
 }
 
 // ServedUnits lists the units the organisation serves, by name. It returns

@@ -145,3 +145,49 @@ func TestOrganisationStore(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganisationSaveIsOneTransaction: an organisation saved with a unit
+// of another region is refused as a whole: no organisation is created, and
+// an existing one keeps its fields and its units.
+func TestOrganisationSaveIsOneTransaction(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		ctx := context.Background()
+		a, b := tenanttest.Tenant(t, db), tenanttest.Tenant(t, db)
+		orgs, units := tenants.NewOrganisationStore(db), tenants.NewUnitStore(db)
+		own, err := units.Create(ctx, a.ID, tenants.Unit{Name: "Egen", Kind: tenants.UnitOther, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		foreign, err := units.Create(ctx, b.ID, tenants.Unit{Name: "Annan", Kind: tenants.UnitOther, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := tenants.Organisation{Name: "Förening", Kind: tenants.OrgPatient, Active: true}
+		if _, err := orgs.Save(ctx, a.ID, org, []int64{own.ID, foreign.ID}); !isValidation(err) {
+			t.Fatalf("a unit of another region: %v, want a validation error", err)
+		}
+		if list, err := orgs.Organisations(ctx, a.ID); err != nil || len(list) != 0 {
+			t.Fatalf("a refused save left %d organisations (%v)", len(list), err)
+		}
+		saved, err := orgs.Save(ctx, a.ID, org, []int64{own.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved.Name = "Nytt namn"
+		if _, err := orgs.Save(ctx, a.ID, saved, []int64{foreign.ID}); !isValidation(err) {
+			t.Fatalf("update with a unit of another region: %v", err)
+		}
+		got, err := orgs.Organisation(ctx, a.ID, saved.ID)
+		if err != nil || got.Name != "Förening" {
+			t.Errorf("a refused update changed the name: %q (%v)", got.Name, err)
+		}
+		if served, err := orgs.ServedUnits(ctx, a.ID, saved.ID); err != nil || len(served) != 1 || served[0].ID != own.ID {
+			t.Errorf("a refused update changed the units: %+v (%v)", served, err)
+		}
+	})
+}
+
+func isValidation(err error) bool {
+	var v *tenants.ValidationError
+	return errors.As(err, &v)
+}

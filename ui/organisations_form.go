@@ -141,19 +141,10 @@ func (s *server) saveOrganisation(ctx context.Context, regionID int64, o tenants
 	if len(problems.Fields) > 0 {
 		return tenants.Organisation{}, &problems
 	}
-	var saved tenants.Organisation
-	if o.ID == 0 {
-		saved, err = s.cfg.Organisations.Create(ctx, regionID, o)
-	} else {
-		saved, err = s.cfg.Organisations.Update(ctx, regionID, o)
+	if unitIDs == nil {
+		unitIDs = []int64{} // none ticked: the organisation serves no unit
 	}
-	if err != nil {
-		return tenants.Organisation{}, err
-	}
-	if err := s.cfg.Organisations.SetServedUnits(ctx, regionID, saved.ID, unitIDs); err != nil {
-		return tenants.Organisation{}, err
-	}
-	return saved, nil
+	return s.cfg.Organisations.Save(ctx, regionID, o, unitIDs)
 }
 
 // organisationCreate adds an organisation; nothing is saved when any field
