@@ -52,6 +52,10 @@ var demoRegions = []demoRegion{
 		orgs: []tenants.Organisation{
 			{Name: "NSPH Stockholm", OrgNumber: "802422-7897", Kind: tenants.OrgUser, Active: true},
 		}},
+	// A region that has just joined: no clinics or organisations yet, so
+	// only its administrator and a viewer can sign in. The administrator
+	// sets it up from nothing.
+	{slug: "gotland", name: "Region Gotland", county: "09", preset: tenants.PresetGeneric},
 }
 
 // demoPeople: one demo user per role in each region.
@@ -116,6 +120,10 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		client.RedirectURIs = append(client.RedirectURIs, base+"/r/"+dr.slug+"/login/callback")
 
 		for _, person := range demoPeople {
+			if (person.role.Scope() == tenants.ScopeUnit && len(unitList) == 0) ||
+				(person.role.Scope() == tenants.ScopeOrganisation && len(orgList) == 0) {
+				continue // the region has nothing yet to scope this role to
+			}
 			email := fmt.Sprintf("%s.%s@demo.kamrat.example", strings.ReplaceAll(string(person.role), "_", "-"), dr.slug)
 			user, err := identities.UserByEmail(ctx, email)
 			if errors.Is(err, tenants.ErrNotFound) {
