@@ -115,6 +115,8 @@ func accessFixtures(t *testing.T, sb *signInBundle) map[string]int64 {
 	ids := map[string]int64{"members": u.ID, "invitations": inv.ID, "tokens": tok.ID, "providers": prov.ID}
 	unitFixtures(t, sb, ids)
 	agreementFixtures(t, sb, ids)
+	peerFixtures(t, sb, ids)
+	peerWorkFixtures(t, sb, ids)
 	return ids
 }
 

@@ -38,6 +38,11 @@ type Config struct {
 	Units         *tenants.UnitStore
 	Organisations *tenants.OrganisationStore
 	Agreements    *tenants.AgreementStore
+	// The partner organisations' peers and their work.
+	Peers       *tenants.PeerStore
+	Supervision *tenants.SupervisionStore
+	Gatherings  *tenants.GatheringStore
+	Placements  *tenants.PlacementStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string
@@ -114,6 +119,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Organisations is required")
 	case cfg.Agreements == nil:
 		return nil, errors.New("ui: Config.Agreements is required")
+	case cfg.Peers == nil || cfg.Supervision == nil || cfg.Gatherings == nil || cfg.Placements == nil:
+		return nil, errors.New("ui: Config.Peers, Supervision, Gatherings and Placements are required")
 	case cfg.Mail == nil:
 		return nil, errors.New("ui: Config.Mail is required")
 	}

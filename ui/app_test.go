@@ -26,6 +26,10 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 
 			Organisations: tenants.NewOrganisationStore(db),
 			Agreements:    tenants.NewAgreementStore(db),
+			Peers:         tenants.NewPeerStore(db, testSealer(t)),
+			Supervision:   tenants.NewSupervisionStore(db),
+			Gatherings:    tenants.NewGatheringStore(db),
+			Placements:    tenants.NewPlacementStore(db),
 			Mail:          testMail(t, db),
 		}
 	}
@@ -41,6 +45,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no unit store", func(c *Config) { c.Units = nil }},
 		{"no organisation store", func(c *Config) { c.Organisations = nil }},
 		{"no agreement store", func(c *Config) { c.Agreements = nil }},
+		{"no peer store", func(c *Config) { c.Peers = nil }},
 		{"no mail queue", func(c *Config) { c.Mail = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

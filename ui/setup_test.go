@@ -35,14 +35,23 @@ type testBundle struct {
 	policy  *policy.Service
 }
 
-// testPolicy builds the policy service on db with a fixed test key.
-func testPolicy(t testing.TB, db *tenants.DB) *policy.Service {
+// testKey is the fixed encryption key of the tests.
+var testKey = bytes.Repeat([]byte{7}, tenants.KeySize)
+
+// testSealer encrypts with testKey.
+func testSealer(t testing.TB) *tenants.Sealer {
 	t.Helper()
-	key := bytes.Repeat([]byte{7}, tenants.KeySize)
-	sealer, err := tenants.NewSealer(key)
+	sealer, err := tenants.NewSealer(testKey)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sealer
+}
+
+// testPolicy builds the policy service on db with a fixed test key.
+func testPolicy(t testing.TB, db *tenants.DB) *policy.Service {
+	t.Helper()
+	key, sealer := testKey, testSealer(t)
 	svc, err := policy.NewService(db, sealer, key, policy.SessionConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +95,10 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 
 		Organisations: tenants.NewOrganisationStore(db),
 		Agreements:    tenants.NewAgreementStore(db),
+		Peers:         tenants.NewPeerStore(db, testSealer(t)),
+		Supervision:   tenants.NewSupervisionStore(db),
+		Gatherings:    tenants.NewGatheringStore(db),
+		Placements:    tenants.NewPlacementStore(db),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

@@ -38,8 +38,8 @@ type demoRegion struct {
 var demoRegions = []demoRegion{
 	{slug: "skane", name: "Region Skåne", county: "12", preset: tenants.PresetSITHS,
 		units: []tenants.Unit{
-			{Name: "Infektionsmottagningen, Skånes universitetssjukhus Malmö", HSAID: "SE2321000255-INF1", Kind: tenants.UnitInfectionClinic, Active: true},
-			{Name: "Psykiatrisk öppenvård Lund", HSAID: "SE2321000255-PSY2", Kind: tenants.UnitPsychiatricOutpatient, Active: true},
+			{Name: "Infektionsmottagningen, Skånes universitetssjukhus Malmö", HSAID: "SE2321000255-INF1", Kind: tenants.UnitInfectionClinic, Municipality: "Malmö", Active: true},
+			{Name: "Psykiatrisk öppenvård Lund", HSAID: "SE2321000255-PSY2", Kind: tenants.UnitPsychiatricOutpatient, Municipality: "Lund", Active: true},
 		},
 		orgs: []tenants.Organisation{
 			{Name: "Positiva gruppen Syd", OrgNumber: "802400-1235", Kind: tenants.OrgPatient, Active: true},
@@ -47,7 +47,7 @@ var demoRegions = []demoRegion{
 		}},
 	{slug: "stockholm", name: "Region Stockholm", county: "01", preset: tenants.PresetGeneric,
 		units: []tenants.Unit{
-			{Name: "Infektionskliniken, Karolinska Huddinge", HSAID: "SE2321000016-INF9", Kind: tenants.UnitInfectionClinic, Active: true},
+			{Name: "Infektionskliniken, Karolinska Huddinge", HSAID: "SE2321000016-INF9", Kind: tenants.UnitInfectionClinic, Municipality: "Huddinge", Active: true},
 		},
 		orgs: []tenants.Organisation{
 			{Name: "NSPH Stockholm", OrgNumber: "802422-7897", Kind: tenants.OrgUser, Active: true},

@@ -251,6 +251,10 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Units:         tenants.NewUnitStore(db),
 			Organisations: tenants.NewOrganisationStore(db),
 			Agreements:    tenants.NewAgreementStore(db),
+			Peers:         tenants.NewPeerStore(db, sealer),
+			Supervision:   tenants.NewSupervisionStore(db),
+			Gatherings:    tenants.NewGatheringStore(db),
+			Placements:    tenants.NewPlacementStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 		}
