@@ -213,6 +213,24 @@ func TestUnitImport(t *testing.T) {
 			t.Fatal("an empty import succeeded")
 		}
 
+		// Rows the preview faulted are not faulted twice by the import's
+		// own check: one problem per field.
+		faulty, err := store.PreviewImport(ctx, a.ID, strings.NewReader("Namn;HSA-id;Typ\nX;SE12-3;\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = store.Import(ctx, a.ID, faulty.Rows, nil)
+		if !errors.As(err, &v) {
+			t.Fatalf("faulty rows: %v", err)
+		}
+		perField := map[string]int{}
+		for _, f := range v.Fields {
+			perField[f.Field]++
+		}
+		if perField["hsa_id"] != 1 || perField["kind"] != 1 {
+			t.Errorf("problems per field %v, want one each for hsa_id and kind", perField)
+		}
+
 		// A large good file: every row written, progress in order.
 		var big strings.Builder
 		big.WriteString("name,hsa_id,kind,municipality,active\n")

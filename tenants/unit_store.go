@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -257,9 +258,15 @@ func (s *UnitStore) Import(ctx context.Context, tenantID int64, rows []UnitImpor
 		checked[i] = UnitImportRow{Line: row.Line, Problems: append([]FieldError(nil), row.Problems...)}
 		u := row.Unit
 		if err := u.Validate(); err != nil {
+			// A field the preview already faulted keeps its problem; the
+			// same fault is not reported twice in other words.
 			var v *ValidationError
 			errors.As(err, &v)
-			checked[i].Problems = append(checked[i].Problems, v.Fields...)
+			for _, f := range v.Fields {
+				if !slices.ContainsFunc(checked[i].Problems, func(p FieldError) bool { return p.Field == f.Field }) {
+					checked[i].Problems = append(checked[i].Problems, f)
+				}
+			}
 		}
 		if u.HSAID != "" {
 			if first, seen := firstLine[u.HSAID]; seen && !hasProblem(checked[i], "validation.import_duplicate") {
