@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// supervisionPage shows one session with its attendees and the button
+// that removes a session recorded by mistake.
+type supervisionPage struct {
+	basePage
+	Nav     []workNavLink
+	URL     string
+	ListURL string
+	Session supervisionRow
+	Peers   []string
+}
+
+func (supervisionPage) templateName() string { return "supervision_show" }
+
+// supervisionShow renders one session of the organisation.
+func (s *server) supervisionShow(c *fiber.Ctx) error {
+	orgID, err := peerWorkOrganisation(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	region := currentRegion(c)
+	sess, err := s.cfg.Supervision.Session(c.UserContext(), region.ID, orgID, id)
+	if err != nil {
+		return err
+	}
+	peers, err := s.loadPeerWorkPeers(c, orgID)
+	if err != nil {
+		return err
+	}
+	base := s.regionBase(c)
+	list := peerWorkURL(region) + "/supervision"
+	return s.renderPage(c, supervisionPage{
+		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "supervision.title"), URL: list + "/" + itoa(id), ListURL: list,
+		Session: supervisionRow{
+			ID: sess.ID, HeldOn: sess.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "supervision.kind."+string(sess.Kind), nil),
+			Supervisor: sess.SupervisorName, LivedExperience: sess.SupervisorLivedExperience, Minutes: sess.DurationMinutes,
+		},
+		Peers: peers.namesOf(sess.PeerIDs),
+	})
+}
+
+// supervisionRemove deletes a session recorded by mistake.
+func (s *server) supervisionRemove(c *fiber.Ctx) error {
+	orgID, err := peerWorkOrganisation(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	region := currentRegion(c)
+	if err := s.cfg.Supervision.Remove(c.UserContext(), region.ID, orgID, id); err != nil {
+		return err
+	}
+	s.auditAdmin(c, "supervision.remove", "supervision", itoa(id))
+	return c.Redirect(peerWorkURL(region)+"/supervision", fiber.StatusSeeOther)
+}
