@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -19,7 +22,9 @@ type gatheringFormPage struct {
 
 func (gatheringFormPage) templateName() string { return "gatherings_form" }
 
-var gatheringFields = []string{"kind", "title", "held_on"}
+// The title's form field is gathering_title: field.title is labelled for
+// agreements ("Avtalets namn").
+var gatheringFields = []string{"kind", "gathering_title", "held_on"}
 
 // gatheringNew shows an empty form.
 func (s *server) gatheringNew(c *fiber.Ctx) error {
@@ -46,7 +51,7 @@ func (s *server) gatheringCreate(c *fiber.Ctx) error {
 	}
 	region := currentRegion(c)
 	f := formFrom(c, gatheringFields...)
-	g := tenants.Gathering{Kind: tenants.GatheringKind(f.Value("kind")), Title: f.Value("title")}
+	g := tenants.Gathering{Kind: tenants.GatheringKind(f.Value("kind")), Title: f.Value("gathering_title")}
 	var v tenants.ValidationError
 	parseDates(&v, f.Values, dateField{"held_on", &g.HeldOn})
 	if len(v.Fields) > 0 {
@@ -54,7 +59,7 @@ func (s *server) gatheringCreate(c *fiber.Ctx) error {
 	} else {
 		g, err = s.cfg.Gatherings.Create(c.UserContext(), region.ID, orgID, g)
 	}
-	if s.refuse(&f, s.regionBase(c).Lang, err) {
+	if s.refuse(&f, s.regionBase(c).Lang, renameField(err, "title", "gathering_title")) {
 		return s.renderRefused(c, s.newGatheringFormPage(c, f))
 	}
 	if err != nil {
@@ -62,4 +67,20 @@ func (s *server) gatheringCreate(c *fiber.Ctx) error {
 	}
 	s.auditAdmin(c, "gathering.create", "gathering", itoa(g.ID))
 	return c.Redirect(peerWorkURL(region)+"/gatherings/"+itoa(g.ID), fiber.StatusSeeOther)
+}
+
+// renameField gives a validation problem with field from the name to,
+// where a form calls the field differently from the store.
+func renameField(err error, from, to string) error {
+	var ve *tenants.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := &tenants.ValidationError{Fields: slices.Clone(ve.Fields)}
+	for i := range out.Fields {
+		if out.Fields[i].Field == from {
+			out.Fields[i].Field = to
+		}
+	}
+	return out
 }

@@ -30,12 +30,12 @@ func TestGatheringPages(t *testing.T) {
 		store := tenants.NewGatheringStore(wb.db)
 		ctx := context.Background()
 
-		status, body, _ := wb.submit(t, wb.pages+"/gatherings", url.Values{"kind": {"reunion"}, "title": {" "}, "held_on": {"2026-05-01"}}, wb.cookie)
-		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Måste fyllas i.") {
+		status, body, _ := wb.submit(t, wb.pages+"/gatherings", url.Values{"kind": {"reunion"}, "gathering_title": {" "}, "held_on": {"2026-05-01"}}, wb.cookie)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Rubrik: Måste fyllas i.") {
 			t.Fatalf("no title: %d", status)
 		}
 		ahead := peerWorkToday().AddDays(14).String()
-		status, _, location := wb.submit(t, wb.pages+"/gatherings", url.Values{"kind": {"reunion"}, "title": {"Höstträff"}, "held_on": {ahead}}, wb.cookie)
+		status, _, location := wb.submit(t, wb.pages+"/gatherings", url.Values{"kind": {"reunion"}, "gathering_title": {"Höstträff"}, "held_on": {ahead}}, wb.cookie)
 		list, err := store.Gatherings(ctx, wb.region.ID, wb.org)
 		if err != nil || status != http.StatusSeeOther || len(list) != 1 {
 			t.Fatalf("planned reunion: %d, stored %+v (%v)", status, list, err)

@@ -36,7 +36,7 @@ func peerWorkPageExamples(base basePage) map[string]page {
 			{ID: 1, HeldOn: "2026-04-01", Kind: "Återträff", Title: "Vårträff", Attended: 5}, {ID: 2, HeldOn: "2026-09-01", Kind: "Fortbildning", Title: "Suicidprevention", Planned: true}}},
 		"gatherings empty": gatheringsPage{basePage: base, Nav: nav, BaseURL: "/r/skane/org/gatherings"},
 		"gathering form": gatheringFormPage{basePage: base, Nav: nav, Action: "/r/skane/org/gatherings", CancelURL: "/r/skane/org/gatherings",
-			Form: refusedForm("title", "Måste fyllas i."), Kinds: []option{{Value: "reunion", Label: "Återträff"}}},
+			Form: refusedForm("gathering_title", "Måste fyllas i."), Kinds: []option{{Value: "reunion", Label: "Återträff"}}},
 		"gathering held": gatheringPage{basePage: base, Nav: nav, URL: "/r/skane/org/gatherings/1", ListURL: "/r/skane/org/gatherings",
 			Gathering: gatheringRow{ID: 1, HeldOn: "2026-04-01", Kind: "Återträff", Title: "Vårträff", Attended: 1}, Form: form{Values: map[string]string{}}, Peers: peers, Saved: true},
 		"gathering refused": gatheringPage{basePage: base, Nav: nav, URL: "/x", ListURL: "/y",
