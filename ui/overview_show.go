@@ -33,14 +33,14 @@ type overviewStatus struct {
 
 // overdueRow is an active peer whose supervision is overdue.
 type overdueRow struct {
-	Name        string
+	Name, URL   string // URL is the peer's page
 	LastSession string // "" when never supervised
 	DueOn       string
 	DaysOverdue int
 }
 
 type certificateRow struct {
-	Name      string
+	Name, URL string
 	ExpiresOn string
 	Expired   bool
 }
@@ -68,15 +68,15 @@ func (s *server) overviewShow(c *fiber.Ctx) error {
 	p := overviewPage{
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "overview.title"), AsOf: o.AsOf.String(),
 		Capacity: o.ActiveCapacity, Matches: o.CurrentMatches, Free: o.FreeCapacity, Weeks: o.SupervisionIntervalWeeks,
-		Overdue:        overdueRows(o.SupervisionOverdue),
+		Overdue:        overdueRows(o.SupervisionOverdue, peerWorkURL(region)+"/peers/"),
 		SupervisionURL: peerWorkURL(region) + "/supervision", PlacementsURL: peerWorkURL(region) + "/placements",
 		CertificationDays: tenants.OverviewCertificationDays, PlacementDays: tenants.OverviewPlacementDays,
 	}
 	for _, sc := range o.PeersByStatus {
-		p.Statuses = append(p.Statuses, overviewStatus{Label: s.translator.Translate(base.Lang, "overview.status."+string(sc.Status), nil), Count: sc.Count})
+		p.Statuses = append(p.Statuses, overviewStatus{Label: s.translator.Translate(base.Lang, "peers.status."+string(sc.Status), nil), Count: sc.Count})
 	}
 	for _, ce := range o.CertificationsExpiring {
-		p.Certificates = append(p.Certificates, certificateRow{Name: ce.DisplayName, ExpiresOn: ce.ExpiresOn.String(), Expired: ce.ExpiresOn.Before(o.AsOf)})
+		p.Certificates = append(p.Certificates, certificateRow{Name: ce.DisplayName, URL: peerWorkURL(region) + "/peers/" + itoa(ce.PeerID), ExpiresOn: ce.ExpiresOn.String(), Expired: ce.ExpiresOn.Before(o.AsOf)})
 	}
 	for _, e := range o.PlacementsEnding {
 		p.Ending = append(p.Ending, endingRow{ID: e.ID, Peer: e.PeerName, Unit: e.UnitName, EndsOn: e.EndsOn.String()})
@@ -84,10 +84,11 @@ func (s *server) overviewShow(c *fiber.Ctx) error {
 	return s.renderPage(c, p)
 }
 
-func overdueRows(list []tenants.OverduePeer) []overdueRow {
+// overdueRows lists the overdue peers, each linked to peerURL and their id.
+func overdueRows(list []tenants.OverduePeer, peerURL string) []overdueRow {
 	out := make([]overdueRow, 0, len(list))
 	for _, o := range list {
-		out = append(out, overdueRow{Name: o.DisplayName, LastSession: o.LastSession.String(), DueOn: o.DueOn.String(), DaysOverdue: o.DaysOverdue})
+		out = append(out, overdueRow{Name: o.DisplayName, URL: peerURL + itoa(o.PeerID), LastSession: o.LastSession.String(), DueOn: o.DueOn.String(), DaysOverdue: o.DaysOverdue})
 	}
 	return out
 }

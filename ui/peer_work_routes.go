@@ -114,7 +114,7 @@ func (s *server) peerWorkNav(lang string, region *tenants.Tenant, current string
 	base := peerWorkURL(region)
 	var out []workNavLink
 	for _, l := range []struct{ key, path string }{
-		{"overview.title", "/overview"}, {"supervision.title", "/supervision"},
+		{"overview.title", "/overview"}, {"peers.title", "/peers"}, {"supervision.title", "/supervision"},
 		{"gatherings.title", "/gatherings"}, {"placements.title", "/placements"},
 	} {
 		out = append(out, workNavLink{Label: s.translator.Translate(lang, l.key, nil), URL: base + l.path, Current: l.key == current})

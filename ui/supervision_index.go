@@ -53,7 +53,7 @@ func (s *server) supervisionIndex(c *fiber.Ctx) error {
 	base := s.regionBase(c)
 	p := supervisionListPage{
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "supervision.title"), BaseURL: peerWorkURL(region) + "/supervision",
-		AsOf: asOf.String(), Weeks: region.Settings.Effective().SupervisionIntervalWeeks, Overdue: overdueRows(overdue),
+		AsOf: asOf.String(), Weeks: region.Settings.Effective().SupervisionIntervalWeeks, Overdue: overdueRows(overdue, peerWorkURL(region)+"/peers/"),
 	}
 	for _, sess := range sessions {
 		p.Sessions = append(p.Sessions, supervisionRow{
