@@ -45,6 +45,9 @@ var startLinks = []struct {
 	key      string
 	path     string
 }{
+	{"peer", "read", "start.link.overview", "/org/overview"},
+	{"peer", "read", "start.link.peers", "/org/peers"},
+	{"own_profile", "read", "start.link.profile", "/me/profile"},
 	{"unit", "read", "start.link.units", "/admin/units"},
 	{"organisation", "read", "start.link.organisations", "/admin/organisations"},
 	{"agreement", "read", "start.link.agreements", "/admin/agreements"},
