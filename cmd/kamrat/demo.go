@@ -94,6 +94,7 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	regionStore, units, orgs := tenants.NewTenantStore(db), tenants.NewUnitStore(db), tenants.NewOrganisationStore(db)
 	identities, signIns := tenants.NewIdentityStore(db), tenants.NewSignInStore(db, sealer)
 	var opUsers []oidcprovider.User
+	demoPeerUsers = map[string]*demoPeerUser{}
 
 	for _, dr := range demoRegions {
 		region, err := regionStore.BySlug(ctx, dr.slug)
@@ -119,6 +120,7 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		}
 		client.RedirectURIs = append(client.RedirectURIs, base+"/r/"+dr.slug+"/login/callback")
 
+		var peerUser *demoPeerUser
 		for _, person := range demoPeople {
 			if (person.role.Scope() == tenants.ScopeUnit && len(unitList) == 0) ||
 				(person.role.Scope() == tenants.ScopeOrganisation && len(orgList) == 0) {
@@ -148,6 +150,9 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 			if _, err := identities.SetMembership(ctx, region.ID, m); err != nil {
 				return nil, err
 			}
+			if person.role == tenants.RolePeerSupporter {
+				peerUser = &demoPeerUser{user: user.ID, org: orgList[0].ID}
+			}
 			subject := "demo-" + dr.slug + "-" + string(person.role)
 			if err := identities.LinkIdentity(ctx, user.ID, tenants.IdentityKey{Issuer: issuer, Subject: subject}); err != nil {
 				return nil, err
@@ -156,6 +161,11 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 			opUsers = append(opUsers, oidcprovider.User{Subject: subject, Label: label + ", " + dr.name, Claims: claims})
 			cfg.DemoUsers = append(cfg.DemoUsers, ui.DemoUser{Region: dr.slug, Provider: "demo", Subject: subject, Label: label})
 		}
+		demoPeerUsers[dr.slug] = peerUser
+	}
+
+	if err := seedDemoPeers(ctx, db, sealer, regionStore); err != nil {
+		return nil, err
 	}
 
 	op, err := oidcprovider.New(issuer, []oidcprovider.Client{client}, opUsers)
@@ -226,5 +236,49 @@ type demoMailer struct{ logger *slog.Logger }
 
 func (m demoMailer) Send(ctx context.Context, to, subject, text, _ string) error {
 	m.logger.InfoContext(ctx, "demo e-mail (not sent: demo mode has no SMTP server)", "to", to, "subject", subject, "text", text)
+	return nil
+}
+
+// demoPeerUsers is each demo region's peer supporter account and its
+// organisation, for seedDemoPeers.
+var demoPeerUsers map[string]*demoPeerUser
+
+type demoPeerUser struct{ user, org int64 }
+
+// seedDemoPeers gives the demo peer supporter's organisation in each
+// region a few peer supporters (once: an organisation with peers is left
+// alone), the demo peer supporter's own record among them, so that the
+// coordinator's and the peer's pages have something to show.
+func seedDemoPeers(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, regions *tenants.TenantStore) error {
+	peers := tenants.NewPeerStore(db, sealer)
+	for slug, pu := range demoPeerUsers {
+		if pu == nil {
+			continue
+		}
+		region, err := regions.BySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		org := pu.org
+		have, err := peers.Peers(ctx, region.ID, org)
+		if err != nil || len(have) > 0 {
+			return err
+		}
+		for i, p := range []tenants.Peer{
+			{DisplayName: "Pia Kamratstödjare", Email: "pia@demo.kamrat.example", Languages: []string{"sv", "en"}, Experience: []tenants.ExperienceArea{"psychosis", "depression_anxiety"}, Capacity: 3, Status: tenants.PeerActive},
+			{DisplayName: "Ali Hassan", Phone: "070-000 00 01", Languages: []string{"sv", "ar"}, Experience: []tenants.ExperienceArea{"hiv"}, Capacity: 2, Status: tenants.PeerActive},
+			{DisplayName: "Lena Berg", Languages: []string{"sv"}, Experience: []tenants.ExperienceArea{"addiction"}, Capacity: 2, Status: tenants.PeerInTraining},
+		} {
+			created, err := peers.Create(ctx, region.ID, org, 0, p)
+			if err != nil {
+				return fmt.Errorf("demo peer %s: %w", p.DisplayName, err)
+			}
+			if i == 0 {
+				if _, err := peers.SetUser(ctx, region.ID, org, created.ID, &pu.user); err != nil {
+					return fmt.Errorf("link demo peer: %w", err)
+				}
+			}
+		}
+	}
 	return nil
 }
