@@ -32,6 +32,7 @@ func TestCoordinatorJourney(t *testing.T) {
 		t.Fatalf("registering the peer led to %s (%d):\n%s", j.location(), status, j.text("main"))
 	}
 	peerPage := j.path()
+	peerID := peerPage[strings.LastIndex(peerPage, "/")+1:]
 
 	j.fill("#training_kind", "base_course")
 	j.fill("#training_title", "Grundutbildning i kamratstöd")
@@ -50,7 +51,7 @@ func TestCoordinatorJourney(t *testing.T) {
 	j.click(`input[name="supervisor_lived_experience"]`)
 	j.fill("#held_on", "2026-11-20")
 	j.fill("#duration_minutes", "90")
-	j.click(`input[name="peers"]`)
+	j.click(`input[name="peers"][value="` + peerID + `"]`)
 	if status := j.follow(`main form button[type="submit"]`); status != http.StatusOK {
 		t.Fatalf("recording supervision answered %d:\n%s", status, j.text("main"))
 	}
@@ -59,7 +60,7 @@ func TestCoordinatorJourney(t *testing.T) {
 	}
 
 	j.visit("/r/stockholm/org/placements/new")
-	j.fill("#peer_id", j.attr(`#peer_id option:nth-child(2)`, "value"))
+	j.fill("#peer_id", peerID)
 	j.fill("#unit_id", j.attr(`#unit_id option:nth-child(2)`, "value"))
 	j.fill("#starts_on", "2026-12-01")
 	j.fill("#employer", "organisation")
