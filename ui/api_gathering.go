@@ -45,7 +45,7 @@ func apiGatheringOf(g tenants.Gathering) apiGathering {
 
 // apiGatheringIndex answers GET /api/v1/regions/{region}/gatherings.
 func (s *server) apiGatheringIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *server) apiGatheringIndex(c *fiber.Ctx) error {
 
 // apiGatheringShow answers GET /api/v1/regions/{region}/gatherings/{id}.
 func (s *server) apiGatheringShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *server) apiGatheringShow(c *fiber.Ctx) error {
 
 // apiGatheringCreate answers POST /api/v1/regions/{region}/gatherings.
 func (s *server) apiGatheringCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *server) apiGatheringCreate(c *fiber.Ctx) error {
 // apiGatheringAttendance answers PUT
 // /api/v1/regions/{region}/gatherings/{id}/attendance.
 func (s *server) apiGatheringAttendance(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,11 @@ type apiEndingPlacement struct {
 
 // apiOverviewShow answers GET /api/v1/regions/{region}/overview.
 func (s *server) apiOverviewShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
-	o, err := s.cfg.Peers.Overview(c.UserContext(), currentRegion(c).ID, orgID, peerWorkToday())
+	o, err := s.cfg.Peers.Overview(c.UserContext(), currentRegion(c).ID, orgID, todayInSweden())
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func (in apiPlacementInput) placement() (tenants.Placement, error) {
 
 // apiPlacementIndex answers GET /api/v1/regions/{region}/placements.
 func (s *server) apiPlacementIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *server) apiPlacementIndex(c *fiber.Ctx) error {
 
 // apiPlacementShow answers GET /api/v1/regions/{region}/placements/{id}.
 func (s *server) apiPlacementShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *server) apiPlacementShow(c *fiber.Ctx) error {
 // apiPlacementCreate answers POST /api/v1/regions/{region}/placements:
 // 201 with the placement and its warnings, or 422 and nothing saved.
 func (s *server) apiPlacementCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (s *server) apiPlacementCreate(c *fiber.Ctx) error {
 
 // apiPlacementUpdate answers PUT /api/v1/regions/{region}/placements/{id}.
 func (s *server) apiPlacementUpdate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func apiOverdueOf(list []tenants.OverduePeer) []apiOverduePeer {
 
 // apiSupervisionIndex answers GET /api/v1/regions/{region}/supervision_sessions.
 func (s *server) apiSupervisionIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *server) apiSupervisionIndex(c *fiber.Ctx) error {
 
 // apiSupervisionShow answers GET /api/v1/regions/{region}/supervision_sessions/{id}.
 func (s *server) apiSupervisionShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *server) apiSupervisionShow(c *fiber.Ctx) error {
 
 // apiSupervisionCreate answers POST /api/v1/regions/{region}/supervision_sessions.
 func (s *server) apiSupervisionCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *server) apiSupervisionCreate(c *fiber.Ctx) error {
 
 // apiSupervisionDelete answers DELETE /api/v1/regions/{region}/supervision_sessions/{id}.
 func (s *server) apiSupervisionDelete(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -160,11 +160,11 @@ func (s *server) apiSupervisionDelete(c *fiber.Ctx) error {
 
 // apiSupervisionOverdue answers GET /api/v1/regions/{region}/supervision/overdue.
 func (s *server) apiSupervisionOverdue(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
-	region, asOf := currentRegion(c), peerWorkToday()
+	region, asOf := currentRegion(c), todayInSweden()
 	list, err := s.cfg.Supervision.OverdueSupervision(c.UserContext(), region.ID, orgID, asOf)
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ import (
 func TestPeerWorkAPI(t *testing.T) {
 	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
 		wb := setupWork(t, db)
-		today := peerWorkToday().String()
+		today := todayInSweden().String()
 		session := func(change func(map[string]any)) map[string]any {
 			in := map[string]any{"kind": "group", "supervisor_name": "Mary-Anne", "supervisor_lived_experience": true, "held_on": today,
 				"duration_minutes": 90, "peer_ids": []int64{wb.sara.ID, wb.omar.ID}}
@@ -58,7 +58,7 @@ func TestPeerWorkAPI(t *testing.T) {
 			t.Fatalf("Location %q, or not audited", resp.Header.Get("Location"))
 		}
 
-		resp, body = wb.callAPI(t, wb.token, http.MethodPost, "/gatherings", map[string]any{"kind": "reunion", "title": "Vårträff", "held_on": peerWorkToday().AddDays(7).String()})
+		resp, body = wb.callAPI(t, wb.token, http.MethodPost, "/gatherings", map[string]any{"kind": "reunion", "title": "Vårträff", "held_on": todayInSweden().AddDays(7).String()})
 		var g apiGathering
 		if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &g) != nil {
 			t.Fatalf("create gathering: %d %s", resp.StatusCode, body)

@@ -45,7 +45,7 @@ func (s *server) newGatheringFormPage(c *fiber.Ctx, f form) gatheringFormPage {
 // gatheringCreate records the gathering and goes to its page, where the
 // attendance is ticked.
 func (s *server) gatheringCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (gatheringsPage) templateName() string { return "gatherings_index" }
 
 // gatheringsIndex renders the list, latest first.
 func (s *server) gatheringsIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (s *server) gatheringsIndex(c *fiber.Ctx) error {
 		return err
 	}
 	base := s.regionBase(c)
-	today := peerWorkToday()
+	today := todayInSweden()
 	p := gatheringsPage{basePage: base, Nav: s.peerWorkNav(base.Lang, region, "gatherings.title"), BaseURL: peerWorkURL(region) + "/gatherings"}
 	for _, g := range list {
 		p.Gatherings = append(p.Gatherings, gatheringRow{

@@ -22,7 +22,7 @@ func (gatheringPage) templateName() string { return "gatherings_show" }
 
 // gatheringShow renders one gathering of the organisation.
 func (s *server) gatheringShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *server) newGatheringPage(c *fiber.Ctx, orgID, id int64, f form, ticked 
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "gatherings.title"), URL: list + "/" + itoa(id), ListURL: list,
 		Gathering: gatheringRow{
 			ID: g.ID, HeldOn: g.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "gatherings.kind."+string(g.Kind), nil),
-			Title: g.Title, Attended: len(g.PeerIDs), Planned: g.HeldOn.After(peerWorkToday()),
+			Title: g.Title, Attended: len(g.PeerIDs), Planned: g.HeldOn.After(todayInSweden()),
 		},
 		Form: f, Peers: peers.checkboxes(ticked),
 	}, nil
@@ -73,7 +73,7 @@ func (s *server) newGatheringPage(c *fiber.Ctx, orgID, id int64, f form, ticked 
 // gatheringAttendance replaces who attended; nothing changes when the
 // gathering lies ahead or a ticked peer is not the organisation's.
 func (s *server) gatheringAttendance(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *server) gatheringAttendance(c *fiber.Ctx) error {
 
 // gatheringRemove deletes a gathering with its attendance.
 func (s *server) gatheringRemove(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func TestGatheringPages(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Rubrik: Måste fyllas i.") {
 			t.Fatalf("no title: %d", status)
 		}
-		ahead := peerWorkToday().AddDays(14).String()
+		ahead := todayInSweden().AddDays(14).String()
 		status, _, location := wb.submit(t, wb.pages+"/gatherings", url.Values{"kind": {"reunion"}, "gathering_title": {"Höstträff"}, "held_on": {ahead}}, wb.cookie)
 		list, err := store.Gatherings(ctx, wb.region.ID, wb.org)
 		if err != nil || status != http.StatusSeeOther || len(list) != 1 {

@@ -55,12 +55,12 @@ func (overviewPage) templateName() string { return "overview_show" }
 
 // overviewShow renders the overview on today's date.
 func (s *server) overviewShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
 	region := currentRegion(c)
-	o, err := s.cfg.Peers.Overview(c.UserContext(), region.ID, orgID, peerWorkToday())
+	o, err := s.cfg.Peers.Overview(c.UserContext(), region.ID, orgID, todayInSweden())
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -84,23 +83,9 @@ func (s *server) peerWorkRoutes() []route {
 	}
 }
 
-// peerWorkOrganisation returns the organisation of the caller's
-// membership, the only organisation these routes act on. A member
-// without one has nothing here: 404.
-func peerWorkOrganisation(c *fiber.Ctx) (int64, error) {
-	p := principal(c)
-	if p == nil || p.Membership == nil || p.Membership.OrganisationID == nil {
-		return 0, fiber.ErrNotFound
-	}
-	return *p.Membership.OrganisationID, nil
-}
-
 // peerWorkURL is where a region's organisation pages live.
 func peerWorkURL(region *tenants.Tenant) string { return "/r/" + region.Slug + "/org" }
 
-// peerWorkToday is the calendar day in Sweden, the day compliance and the
-// overview are judged on.
-func peerWorkToday() tenants.Date { return tenants.DateOf(time.Now().In(stockholm)) }
 
 // workNavLink is one entry of the organisation pages' navigation.
 type workNavLink struct {

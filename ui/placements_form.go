@@ -32,11 +32,11 @@ var placementFields = []string{"peer_id", "unit_id", "employer", "fte_percent", 
 
 // placementNew shows an empty form.
 func (s *server) placementNew(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
-	f := form{Values: map[string]string{"employer": string(tenants.EmployerRegion), "fte_percent": "50", "starts_on": peerWorkToday().String()}}
+	f := form{Values: map[string]string{"employer": string(tenants.EmployerRegion), "fte_percent": "50", "starts_on": todayInSweden().String()}}
 	p, err := s.newPlacementFormPage(c, orgID, nil, f)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func placementPeerRefused(err error) error {
 // placementCreate saves the placement and shows it with its warnings;
 // nothing is saved when any field is wrong.
 func (s *server) placementCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *server) placementCreate(c *fiber.Ctx) error {
 
 // placementEdit shows the form filled with the placement.
 func (s *server) placementEdit(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (s *server) placementEdit(c *fiber.Ctx) error {
 // placementUpdate saves the changed placement and shows it with its
 // warnings; nothing changes when any field is wrong.
 func (s *server) placementUpdate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (placementsPage) templateName() string { return "placements_index" }
 
 // placementsIndex renders the list, latest start first.
 func (s *server) placementsIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *server) placementsIndex(c *fiber.Ctx) error {
 		return err
 	}
 	p := placementsPage{basePage: base, Nav: s.peerWorkNav(base.Lang, region, "placements.title"), BaseURL: peerWorkURL(region) + "/placements"}
-	today := peerWorkToday()
+	today := todayInSweden()
 	for _, pl := range list {
 		p.Placements = append(p.Placements, s.placementRowOf(base.Lang, pl, peers.names[pl.PeerID], units.names[pl.UnitID], today))
 	}

@@ -23,7 +23,7 @@ func (placementPage) templateName() string { return "placements_show" }
 
 // placementShow renders one placement of the organisation's peers.
 func (s *server) placementShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *server) placementShow(c *fiber.Ctx) error {
 	list := peerWorkURL(region) + "/placements"
 	return s.renderPage(c, placementPage{
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "placements.title"), URL: list + "/" + itoa(id), ListURL: list,
-		Placement: s.placementRowOf(base.Lang, pl, peers.names[pl.PeerID], units.names[pl.UnitID], peerWorkToday()),
+		Placement: s.placementRowOf(base.Lang, pl, peers.names[pl.PeerID], units.names[pl.UnitID], todayInSweden()),
 		Warnings:  s.warningTexts(base.Lang, warnings), Saved: c.Query("saved") != "",
 	})
 }
@@ -68,7 +68,7 @@ func (s *server) warningTexts(lang string, warnings []tenants.Warning) []string 
 
 // placementRemove deletes a placement recorded by mistake.
 func (s *server) placementRemove(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -28,12 +28,12 @@ var supervisionFields = []string{"kind", "supervisor_name", "supervisor_lived_ex
 // supervisionNew shows an empty form: a group session held today, with a
 // supervisor who has lived experience, as NSPH's model has it.
 func (s *server) supervisionNew(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
 	f := form{Values: map[string]string{
-		"kind": string(tenants.SupervisionGroup), "supervisor_lived_experience": "1", "held_on": peerWorkToday().String(), "duration_minutes": "90",
+		"kind": string(tenants.SupervisionGroup), "supervisor_lived_experience": "1", "held_on": todayInSweden().String(), "duration_minutes": "90",
 	}}
 	p, err := s.newSupervisionFormPage(c, orgID, f, nil)
 	if err != nil {
@@ -85,7 +85,7 @@ func supervisionSessionFrom(values map[string]string, livedExperience bool, peer
 // supervisionCreate records the session; nothing is saved when any field
 // is wrong or an attendee is not the organisation's.
 func (s *server) supervisionCreate(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -32,12 +32,12 @@ func (supervisionListPage) templateName() string { return "supervision_index" }
 
 // supervisionIndex renders compliance and the sessions.
 func (s *server) supervisionIndex(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
 	region, ctx := currentRegion(c), c.UserContext()
-	asOf := peerWorkToday()
+	asOf := todayInSweden()
 	overdue, err := s.cfg.Supervision.OverdueSupervision(ctx, region.ID, orgID, asOf)
 	if err != nil {
 		return err

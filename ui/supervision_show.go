@@ -19,7 +19,7 @@ func (supervisionPage) templateName() string { return "supervision_show" }
 
 // supervisionShow renders one session of the organisation.
 func (s *server) supervisionShow(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *server) supervisionShow(c *fiber.Ctx) error {
 
 // supervisionRemove deletes a session recorded by mistake.
 func (s *server) supervisionRemove(c *fiber.Ctx) error {
-	orgID, err := peerWorkOrganisation(c)
+	orgID, err := coordinatorOrganisation(c)
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func (wb *workBundle) sessions(t *testing.T) []tenants.SupervisionSession {
 }
 
 // daysAgo is the day n days before today in Sweden.
-func daysAgo(n int) tenants.Date { return peerWorkToday().AddDays(-n) }
+func daysAgo(n int) tenants.Date { return todayInSweden().AddDays(-n) }
 
 // backdateActive makes the peer's current status begin n days ago.
 func (wb *workBundle) backdateActive(t *testing.T, p tenants.Peer, n int) {
@@ -157,7 +157,7 @@ func sessionForm(kind, minutes, held string, peers ...int64) url.Values {
 func TestSupervisionPages(t *testing.T) {
 	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
 		wb := setupWork(t, db)
-		today := peerWorkToday().String()
+		today := todayInSweden().String()
 
 		status, body := wb.page(t, wb.pages+"/supervision/new", wb.cookie)
 		if status != http.StatusOK || !strings.Contains(body, "Sara Lind") || strings.Contains(body, "Främling") {
@@ -175,7 +175,7 @@ func TestSupervisionPages(t *testing.T) {
 			{"another organisation's peer", sessionForm("group", "90", today, wb.sara.ID, wb.stranger.ID), "Välj kamratstödjare i den egna organisationen."},
 			{"individual with two", sessionForm("individual", "60", today, wb.sara.ID, wb.omar.ID), "Enskild handledning har exakt en deltagare."},
 			{"nobody attended", sessionForm("group", "60", today), "Välj minst en kamratstödjare som deltog."},
-			{"in the future", sessionForm("group", "60", peerWorkToday().AddDays(1).String(), wb.sara.ID), "Datumet får inte ligga i framtiden."},
+			{"in the future", sessionForm("group", "60", todayInSweden().AddDays(1).String(), wb.sara.ID), "Datumet får inte ligga i framtiden."},
 		} {
 			status, body, _ := wb.submit(t, wb.pages+"/supervision", tc.form, wb.cookie)
 			if status != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
@@ -277,7 +277,7 @@ func TestSupervisionCompliance(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &got) != nil {
 			t.Fatalf("API: %d %s", resp.StatusCode, raw)
 		}
-		if len(got.Peers) != 2 || got.IntervalWeeks != 4 || got.AsOf != peerWorkToday().String() {
+		if len(got.Peers) != 2 || got.IntervalWeeks != 4 || got.AsOf != todayInSweden().String() {
 			t.Fatalf("API overdue: %+v", got)
 		}
 		for _, p := range got.Peers {
