@@ -1,7 +1,6 @@
 package ui
 
 import (
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -85,7 +84,6 @@ func (s *server) peerWorkRoutes() []route {
 
 // peerWorkURL is where a region's organisation pages live.
 func peerWorkURL(region *tenants.Tenant) string { return "/r/" + region.Slug + "/org" }
-
 
 // workNavLink is one entry of the organisation pages' navigation.
 type workNavLink struct {
