@@ -1,0 +1,616 @@
+package tenants
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ReferralStore keeps the pathway from a unit to a partner organisation:
+// participants with their consent, and referrals with contact attempts and
+// status history.
+//
+// Row scope is part of every method's signature. Unit-side methods take
+// the unit and treat another unit's participant or referral as not found;
+// organisation-side methods take the organisation and treat a referral to
+// another organisation the same way. The unit's view (ClinicReferral) has
+// no contact data at all; the organisation's carries it only while the
+// consent shares it.
+type ReferralStore struct {
+	db     *DB
+	sealer *Sealer
+	now    func() time.Time
+}
+
+// NewReferralStore returns a ReferralStore on db; sealer (not nil) seals
+// participants' contact data.
+func NewReferralStore(db *DB, sealer *Sealer) *ReferralStore {
+	return &ReferralStore{db: db, sealer: sealer, now: time.Now}
+}
+
+// maxCodeTries bounds the retries on a (very unlikely) code collision.
+const maxCodeTries = 5
+
+// RegisterParticipant records a patient of the unit who accepted peer
+// support and consented, under a new random code, and returns the
+// participant with the code (contact data sealed). It returns a
+// *ValidationError for bad input (contact data without consent to share
+// it: field "contact", validation.contact_without_consent; an expiry not
+// ahead within MaxConsentYears: validation.consent_expiry) and ErrNotFound
+// for a unit not in the region.
+func (s *ReferralStore) RegisterParticipant(ctx context.Context, tenantID, unitID, actorID int64, n NewParticipant) (Participant, error) {
+	now := s.now().UTC()
+	if err := n.validate(today(now)); err != nil {
+		return Participant{}, err
+	}
+	p := Participant{
+		TenantID: tenantID, UnitID: unitID, TargetGroup: n.TargetGroup, Language: n.Language,
+		PrefGender: n.Preferences.Gender, PrefAgeBand: n.Preferences.AgeBand,
+		PrefLanguages: n.Preferences.Languages, PrefExperience: n.Preferences.Experience,
+		ConsentShareContact: n.Consent.ShareContact, ConsentFollowUp: n.Consent.FollowUp, ConsentResearch: n.Consent.Research,
+		ConsentRecordedBy: actor(actorID), ConsentRecordedAt: now, ConsentExpiresOn: n.Consent.ExpiresOn, CreatedAt: now,
+	}
+	if n.Consent.ShareContact {
+		p.ContactMethod = n.Contact.Method
+		b, err := json.Marshal(n.Contact)
+		if err != nil {
+			return Participant{}, fmt.Errorf("seal contact: %w", err)
+		}
+		sealed, err := s.sealer.Seal(string(b))
+		if err != nil {
+			return Participant{}, fmt.Errorf("seal contact: %w", err)
+		}
+		p.ContactEnc = &sealed
+	}
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		if err := rowExists(ctx, tx, (*Unit)(nil), tenantID, unitID, "unit"); err != nil {
+			return err
+		}
+		for try := 0; ; try++ {
+			p.Code = newParticipantCode()
+			n, err := tx.NewSelect().Model((*Participant)(nil)).Where("tenant_id = ? AND code = ?", tenantID, p.Code).Count(ctx)
+			if err != nil {
+				return translate(err, "check participant code")
+			}
+			if n == 0 {
+				break
+			}
+			if try == maxCodeTries {
+				return fmt.Errorf("participant code: %w", ErrConflict)
+			}
+		}
+		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
+			return translate(err, "register participant")
+		}
+		return recordParticipantEvent(ctx, tx, tenantID, p.ID, actorID, now, ParticipantRegistered, SideUnit)
+	})
+	if err != nil {
+		return Participant{}, err
+	}
+	return p, nil
+}
+
+// Refer sends the unit's participant to an organisation that serves the
+// unit and works with the participant's target group. It returns a
+// *ValidationError — field "organisation_id": validation.scope_organisation
+// (no such active organisation in the region), validation.organisation_not_serving
+// (does not serve the unit), validation.organisation_focus (not the target
+// group); field "participant_id": validation.consent_inactive (withdrawn or
+// expired), validation.referral_open (already has a running referral) —
+// and ErrNotFound for a participant not of the unit.
+func (s *ReferralStore) Refer(ctx context.Context, tenantID, unitID, actorID, participantID, orgID int64) (ClinicReferral, error) {
+	now := s.now().UTC()
+	var out ClinicReferral
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		var p Participant
+		if err := translate(tx.NewSelect().Model(&p).
+			Where("tenant_id = ? AND unit_id = ? AND id = ?", tenantID, unitID, participantID).Scan(ctx), "participant"); err != nil {
+			return err
+		}
+		var v ValidationError
+		var o Organisation
+		if err := tx.NewSelect().Model(&o).Where("tenant_id = ? AND id = ? AND active", tenantID, orgID).Scan(ctx); err != nil {
+			if err := translate(err, "organisation"); !isNotFound(err) {
+				return err
+			}
+			v.add("organisation_id", "validation.scope_organisation", nil)
+		} else {
+			n, err := tx.NewSelect().Model((*organisationUnit)(nil)).
+				Where("tenant_id = ? AND organisation_id = ? AND unit_id = ?", tenantID, orgID, unitID).Count(ctx)
+			if err != nil {
+				return translate(err, "check served units")
+			}
+			if n == 0 {
+				v.add("organisation_id", "validation.organisation_not_serving", nil)
+			} else if !slices.Contains(o.Focus, p.TargetGroup) {
+				v.add("organisation_id", "validation.organisation_focus", nil)
+			}
+		}
+		if !p.ConsentActive(today(now)) {
+			v.add("participant_id", "validation.consent_inactive", nil)
+		} else {
+			n, err := tx.NewSelect().Model((*Referral)(nil)).
+				Where("tenant_id = ? AND participant_id = ? AND status NOT IN (?, ?)", tenantID, participantID, ReferralDeclined, ReferralClosed).Count(ctx)
+			if err != nil {
+				return translate(err, "check open referrals")
+			}
+			if n > 0 {
+				v.add("participant_id", "validation.referral_open", nil)
+			}
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		r := Referral{
+			TenantID: tenantID, ParticipantID: participantID, UnitID: unitID, OrganisationID: orgID,
+			Status: ReferralReceived, StatusChangedAt: now, ReferredBy: actor(actorID), CreatedAt: now,
+		}
+		if _, err := tx.NewInsert().Model(&r).Returning("id").Exec(ctx); err != nil {
+			return translate(err, "create referral")
+		}
+		if err := recordReferralEvent(ctx, tx, tenantID, r.ID, actorID, now, "", ReferralReceived, "", ""); err != nil {
+			return err
+		}
+		list, err := clinicReferrals(ctx, tx, tenantID, unitID, r.ID)
+		if err != nil {
+			return err
+		}
+		out = list[0]
+		return nil
+	})
+	return out, err
+}
+
+// UnitReferrals lists the referrals the unit has sent, newest first, as
+// the unit may see them: no contact data, nothing beyond status and dates.
+func (s *ReferralStore) UnitReferrals(ctx context.Context, tenantID, unitID int64) ([]ClinicReferral, error) {
+	var list []ClinicReferral
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		var err error
+		list, err = clinicReferrals(ctx, tx, tenantID, unitID, 0)
+		return err
+	})
+	return list, err
+}
+
+// clinicReferrals reads the unit's referrals (one if id is not 0) through
+// a query that selects nothing the unit may not see.
+func clinicReferrals(ctx context.Context, tx *Tx, tenantID, unitID, id int64) ([]ClinicReferral, error) {
+	var rows []struct {
+		ID               int64          `bun:"id"`
+		Code             string         `bun:"code"`
+		Status           ReferralStatus `bun:"status"`
+		OrganisationName string         `bun:"organisation_name"`
+		CreatedAt        time.Time      `bun:"created_at"`
+		StatusChangedAt  time.Time      `bun:"status_changed_at"`
+		DeclineReason    DeclineReason  `bun:"decline_reason"`
+	}
+	q := tx.NewSelect().TableExpr("referrals AS r").
+		ColumnExpr("r.id, p.code, r.status, o.name AS organisation_name, r.created_at, r.status_changed_at, r.decline_reason").
+		Join("JOIN participants AS p ON p.tenant_id = r.tenant_id AND p.id = r.participant_id").
+		Join("JOIN organisations AS o ON o.tenant_id = r.tenant_id AND o.id = r.organisation_id").
+		Where("r.tenant_id = ? AND r.unit_id = ?", tenantID, unitID)
+	if id != 0 {
+		q = q.Where("r.id = ?", id)
+	}
+	if err := q.OrderExpr("r.created_at DESC, r.id DESC").Scan(ctx, &rows); err != nil {
+		return nil, translate(err, "list unit referrals")
+	}
+	out := make([]ClinicReferral, len(rows))
+	for i, r := range rows {
+		out[i] = ClinicReferral{
+			ID: r.ID, Code: r.Code, Status: r.Status, OrganisationName: r.OrganisationName,
+			ReferredOn: today(r.CreatedAt), StatusChangedOn: today(r.StatusChangedAt),
+		}
+		if r.Status == ReferralDeclined {
+			out[i].DeclineReason = r.DeclineReason
+		}
+	}
+	return out, nil
+}
+
+// Inbox lists the organisation's referrals, running ones first and newest
+// first within, without contact data (OrganisationReferral gives it for
+// one referral).
+func (s *ReferralStore) Inbox(ctx context.Context, tenantID, orgID int64) ([]OrganisationReferral, error) {
+	var list []OrganisationReferral
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		var err error
+		list, err = s.organisationReferrals(ctx, tx, tenantID, orgID, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(list, func(a, b OrganisationReferral) int {
+		switch {
+		case a.Status.Open() && !b.Status.Open():
+			return -1
+		case !a.Status.Open() && b.Status.Open():
+			return 1
+		}
+		return 0
+	})
+	return list, nil
+}
+
+// OrganisationReferral returns one of the organisation's referrals, with
+// the participant's contact data when the consent shares it and holds
+// today. It returns ErrNotFound for a referral to another organisation or
+// region.
+func (s *ReferralStore) OrganisationReferral(ctx context.Context, tenantID, orgID, referralID int64) (OrganisationReferral, error) {
+	var out OrganisationReferral
+	var sealed *string
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		list, err := s.organisationReferrals(ctx, tx, tenantID, orgID, referralID)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("referral: %w", ErrNotFound)
+		}
+		out = list[0]
+		var p Participant
+		if err := translate(tx.NewSelect().Model(&p).Where("tenant_id = ? AND id = ?", tenantID, out.ParticipantID).Scan(ctx), "participant"); err != nil {
+			return err
+		}
+		if p.ContactShareable(today(s.now())) {
+			sealed = p.ContactEnc
+		}
+		return nil
+	})
+	if err != nil || sealed == nil {
+		return out, err
+	}
+	plain, err := s.sealer.Open(*sealed)
+	if err != nil {
+		return OrganisationReferral{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
+	}
+	var c ParticipantContact
+	if err := json.Unmarshal([]byte(plain), &c); err != nil {
+		return OrganisationReferral{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
+	}
+	out.Contact = &c
+	return out, nil
+}
+
+func (s *ReferralStore) organisationReferrals(ctx context.Context, tx *Tx, tenantID, orgID, id int64) ([]OrganisationReferral, error) {
+	var refs []Referral
+	q := tx.NewSelect().Model(&refs).Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID)
+	if id != 0 {
+		q = q.Where("id = ?", id)
+	}
+	if err := q.Order("created_at DESC", "id DESC").Scan(ctx); err != nil {
+		return nil, translate(err, "list referrals")
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	var participants []Participant
+	if err := tx.NewSelect().Model(&participants).
+		Column("id", "code", "unit_id", "target_group", "language", "pref_gender", "pref_age_band", "pref_languages",
+			"pref_experience", "consent_follow_up", "consent_expires_on", "withdrawn_at").
+		Where("tenant_id = ?", tenantID).
+		Where("id IN (SELECT participant_id FROM referrals WHERE tenant_id = ? AND organisation_id = ?)", tenantID, orgID).
+		Scan(ctx); err != nil {
+		return nil, translate(err, "list referred participants")
+	}
+	var units []Unit
+	if err := tx.NewSelect().Model(&units).Column("id", "name").
+		Where("tenant_id = ?", tenantID).
+		Where("id IN (SELECT unit_id FROM referrals WHERE tenant_id = ? AND organisation_id = ?)", tenantID, orgID).
+		Scan(ctx); err != nil {
+		return nil, translate(err, "list referring units")
+	}
+	day := today(s.now())
+	out := make([]OrganisationReferral, len(refs))
+	for i, r := range refs {
+		o := OrganisationReferral{Referral: r}
+		if j := slices.IndexFunc(participants, func(p Participant) bool { return p.ID == r.ParticipantID }); j >= 0 {
+			p := participants[j]
+			o.Code, o.TargetGroup, o.Language, o.Preferences = p.Code, p.TargetGroup, p.Language, p.Preferences()
+			o.ConsentActive, o.ConsentFollowUp = p.ConsentActive(day), p.ConsentFollowUp && p.ConsentActive(day)
+		}
+		if j := slices.IndexFunc(units, func(u Unit) bool { return u.ID == r.UnitID }); j >= 0 {
+			o.UnitName = units[j].Name
+		}
+		out[i] = o
+	}
+	return out, nil
+}
+
+// Accept takes on a received referral. It returns a *ValidationError
+// (field "status", validation.referral_transition) unless the referral is
+// received, and ErrNotFound for a referral not to the organisation.
+func (s *ReferralStore) Accept(ctx context.Context, tenantID, orgID, actorID, referralID int64) (Referral, error) {
+	return s.move(ctx, tenantID, orgID, actorID, referralID, ReferralAccepted, func(r *Referral) error {
+		if r.Status != ReferralReceived {
+			return transitionProblem(r.Status, ReferralAccepted)
+		}
+		return nil
+	}, "", "")
+}
+
+// Decline turns down a received referral with a reason the unit will see.
+// It returns a *ValidationError (field "reason", validation.choice; field
+// "status", validation.referral_transition) and ErrNotFound for a referral
+// not to the organisation.
+func (s *ReferralStore) Decline(ctx context.Context, tenantID, orgID, actorID, referralID int64, reason DeclineReason) (Referral, error) {
+	if !slices.Contains(DeclineReasons, reason) {
+		return Referral{}, fieldProblem("reason", "validation.choice", nil)
+	}
+	return s.move(ctx, tenantID, orgID, actorID, referralID, ReferralDeclined, func(r *Referral) error {
+		if r.Status != ReferralReceived {
+			return transitionProblem(r.Status, ReferralDeclined)
+		}
+		r.DeclineReason = reason
+		return nil
+	}, string(reason), "")
+}
+
+// Close ends an accepted or contacted referral with a reason. It returns
+// a *ValidationError (field "reason", validation.choice; field "status",
+// validation.referral_transition) and ErrNotFound for a referral not to the
+// organisation.
+func (s *ReferralStore) Close(ctx context.Context, tenantID, orgID, actorID, referralID int64, reason ClosureReason) (Referral, error) {
+	if !slices.Contains(ClosureReasons, reason) {
+		return Referral{}, fieldProblem("reason", "validation.choice", nil)
+	}
+	return s.move(ctx, tenantID, orgID, actorID, referralID, ReferralClosed, func(r *Referral) error {
+		if r.Status != ReferralAccepted && r.Status != ReferralContacted {
+			return transitionProblem(r.Status, ReferralClosed)
+		}
+		r.CloseReason = reason
+		return nil
+	}, string(reason), "")
+}
+
+// Reopen takes a closed referral up again, as contacted if the participant
+// was ever reached and as accepted otherwise, with a note saying why. A
+// referral closed by a consent withdrawal stays closed. It returns a
+// *ValidationError (field "note": required, too long; field "status":
+// validation.referral_transition, validation.reopen_withdrawn) and
+// ErrNotFound for a referral not to the organisation.
+func (s *ReferralStore) Reopen(ctx context.Context, tenantID, orgID, actorID, referralID int64, note string) (Referral, error) {
+	var v ValidationError
+	note = strings.TrimSpace(note)
+	checkLongText(&v, "note", note, true, MaxReopenNoteLength)
+	if err := v.err(); err != nil {
+		return Referral{}, err
+	}
+	var to ReferralStatus
+	return s.move(ctx, tenantID, orgID, actorID, referralID, "", func(r *Referral) error {
+		switch {
+		case r.Status != ReferralClosed:
+			return transitionProblem(r.Status, ReferralAccepted)
+		case r.CloseReason == ClosureConsentWithdrawn:
+			return fieldProblem("status", "validation.reopen_withdrawn", nil)
+		}
+		to = ReferralAccepted
+		if !r.FirstContactOn.IsZero() {
+			to = ReferralContacted
+		}
+		r.Status, r.CloseReason = to, ""
+		return nil
+	}, "", note)
+}
+
+// RecordContactAttempt records an attempt to reach the participant of an
+// accepted or contacted referral. The first attempt that reached them
+// makes the referral contacted and sets its first contact day. It returns
+// a *ValidationError (attempted_on required, not in the future, not before
+// the referral: validation.before_referral; method validation.choice;
+// field "status": validation.referral_transition) and ErrNotFound for a
+// referral not to the organisation.
+func (s *ReferralStore) RecordContactAttempt(ctx context.Context, tenantID, orgID, actorID, referralID int64, a ContactAttempt) (Referral, error) {
+	now := s.now().UTC()
+	return s.move(ctx, tenantID, orgID, actorID, referralID, "", func(r *Referral) error {
+		if r.Status != ReferralAccepted && r.Status != ReferralContacted {
+			return transitionProblem(r.Status, ReferralContacted)
+		}
+		if err := a.validate(today(r.CreatedAt), today(now)); err != nil {
+			return err
+		}
+		if a.Reached && (r.FirstContactOn.IsZero() || a.AttemptedOn.Before(r.FirstContactOn)) {
+			r.FirstContactOn = a.AttemptedOn
+		}
+		if a.Reached {
+			r.Status = ReferralContacted
+		}
+		return nil
+	}, "", "", func(ctx context.Context, tx *Tx) error {
+		a.ID, a.TenantID, a.ReferralID, a.OrganisationID, a.UserID, a.CreatedAt = 0, tenantID, referralID, orgID, actor(actorID), now
+		_, err := tx.NewInsert().Model(&a).Exec(ctx)
+		return translate(err, "record contact attempt")
+	})
+}
+
+// ContactAttempts lists the attempts to reach a referral's participant,
+// earliest first, or returns ErrNotFound for a referral not to the
+// organisation.
+func (s *ReferralStore) ContactAttempts(ctx context.Context, tenantID, orgID, referralID int64) ([]ContactAttempt, error) {
+	var list []ContactAttempt
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		if _, err := loadReferral(ctx, tx, tenantID, orgID, referralID, false); err != nil {
+			return err
+		}
+		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
+			Order("attempted_on", "id").Scan(ctx), "list contact attempts")
+	})
+	return list, err
+}
+
+// History returns a referral's status history, oldest first, or
+// ErrNotFound for a referral not to the organisation.
+func (s *ReferralStore) History(ctx context.Context, tenantID, orgID, referralID int64) ([]ReferralEvent, error) {
+	var list []ReferralEvent
+	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		if _, err := loadReferral(ctx, tx, tenantID, orgID, referralID, false); err != nil {
+			return err
+		}
+		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
+			Order("at", "id").Scan(ctx), "referral history")
+	})
+	return list, err
+}
+
+// WithdrawConsentAtUnit withdraws the consent of the unit's participant
+// on their request (see withdraw). It returns ErrNotFound for a
+// participant not of the unit and a *ValidationError (field
+// "participant_id", validation.consent_withdrawn) when already withdrawn.
+func (s *ReferralStore) WithdrawConsentAtUnit(ctx context.Context, tenantID, unitID, actorID, participantID int64) (Withdrawal, error) {
+	var out Withdrawal
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		n, err := tx.NewSelect().Model((*Participant)(nil)).
+			Where("tenant_id = ? AND unit_id = ? AND id = ?", tenantID, unitID, participantID).Count(ctx)
+		if err != nil {
+			return translate(err, "participant")
+		}
+		if n == 0 {
+			return fmt.Errorf("participant: %w", ErrNotFound)
+		}
+		out, err = s.withdraw(ctx, tx, tenantID, actorID, participantID, SideUnit)
+		return err
+	})
+	return out, err
+}
+
+// WithdrawConsentAtOrganisation withdraws the consent of the participant
+// of one of the organisation's referrals, on their request (see
+// withdraw). Errors as WithdrawConsentAtUnit, ErrNotFound for a referral
+// not to the organisation.
+func (s *ReferralStore) WithdrawConsentAtOrganisation(ctx context.Context, tenantID, orgID, actorID, referralID int64) (Withdrawal, error) {
+	var out Withdrawal
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		r, err := loadReferral(ctx, tx, tenantID, orgID, referralID, true)
+		if err != nil {
+			return err
+		}
+		out, err = s.withdraw(ctx, tx, tenantID, actorID, r.ParticipantID, SideOrganisation)
+		return err
+	})
+	return out, err
+}
+
+// withdraw erases the participant's sealed contact data at once, marks
+// the consent withdrawn, closes every running referral with the reason
+// consent_withdrawn and records it all in the histories.
+func (s *ReferralStore) withdraw(ctx context.Context, tx *Tx, tenantID, actorID, participantID int64, side Side) (Withdrawal, error) {
+	now := s.now().UTC()
+	var p Participant
+	q := tx.NewSelect().Model(&p).Column("id", "code", "withdrawn_at").Where("tenant_id = ? AND id = ?", tenantID, participantID)
+	if tx.Dialect() == Postgres {
+		q = q.For("UPDATE")
+	}
+	if err := translate(q.Scan(ctx), "participant"); err != nil {
+		return Withdrawal{}, err
+	}
+	if p.WithdrawnAt != nil {
+		return Withdrawal{}, fieldProblem("participant_id", "validation.consent_withdrawn", nil)
+	}
+	if _, err := tx.NewUpdate().Model((*Participant)(nil)).
+		Set("contact_enc = NULL").Set("withdrawn_at = ?", now).Set("withdrawn_by = ?", actor(actorID)).
+		Where("tenant_id = ? AND id = ?", tenantID, participantID).Exec(ctx); err != nil {
+		return Withdrawal{}, translate(err, "withdraw consent")
+	}
+	if err := recordParticipantEvent(ctx, tx, tenantID, participantID, actorID, now, ParticipantConsentWithdrawn, side); err != nil {
+		return Withdrawal{}, err
+	}
+	var open []Referral
+	if err := tx.NewSelect().Model(&open).Column("id", "status").
+		Where("tenant_id = ? AND participant_id = ? AND status NOT IN (?, ?)", tenantID, participantID, ReferralDeclined, ReferralClosed).
+		Order("id").Scan(ctx); err != nil {
+		return Withdrawal{}, translate(err, "list open referrals")
+	}
+	w := Withdrawal{ParticipantID: participantID, Code: p.Code, At: now, UserID: actorID, Side: side, ClosedReferralIDs: []int64{}}
+	for _, r := range open {
+		if _, err := tx.NewUpdate().Model((*Referral)(nil)).
+			Set("status = ?", ReferralClosed).Set("close_reason = ?", ClosureConsentWithdrawn).Set("status_changed_at = ?", now).
+			Where("tenant_id = ? AND id = ?", tenantID, r.ID).Exec(ctx); err != nil {
+			return Withdrawal{}, translate(err, "close referral")
+		}
+		if err := recordReferralEvent(ctx, tx, tenantID, r.ID, actorID, now, r.Status, ReferralClosed, string(ClosureConsentWithdrawn), ""); err != nil {
+			return Withdrawal{}, err
+		}
+		w.ClosedReferralIDs = append(w.ClosedReferralIDs, r.ID)
+	}
+	return w, nil
+}
+
+// move loads the organisation's referral (locked), lets change check and
+// alter it, writes status, reasons and first contact back, records the
+// status change in the history when the status changed (to, or the status
+// change sets, names the new one) and runs the extra writes, all in one
+// transaction.
+func (s *ReferralStore) move(ctx context.Context, tenantID, orgID, actorID, referralID int64, to ReferralStatus,
+	change func(r *Referral) error, reason, note string, extra ...func(ctx context.Context, tx *Tx) error) (Referral, error) {
+	var out Referral
+	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		r, err := loadReferral(ctx, tx, tenantID, orgID, referralID, true)
+		if err != nil {
+			return err
+		}
+		from := r.Status
+		if err := change(&r); err != nil {
+			return err
+		}
+		if to != "" {
+			r.Status = to
+		}
+		now := s.now().UTC()
+		if r.Status != from {
+			r.StatusChangedAt = now
+		}
+		if _, err := tx.NewUpdate().Model(&r).
+			Column("status", "status_changed_at", "decline_reason", "close_reason", "first_contact_on").
+			Where("tenant_id = ? AND id = ?", tenantID, referralID).Exec(ctx); err != nil {
+			return translate(err, "update referral")
+		}
+		for _, f := range extra {
+			if err := f(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if r.Status != from {
+			if err := recordReferralEvent(ctx, tx, tenantID, referralID, actorID, now, from, r.Status, reason, note); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// loadReferral reads one referral of the organisation; forUpdate locks
+// it on PostgreSQL so that concurrent changes take turns.
+func loadReferral(ctx context.Context, tx *Tx, tenantID, orgID, id int64, forUpdate bool) (Referral, error) {
+	var r Referral
+	q := tx.NewSelect().Model(&r).Where("tenant_id = ? AND organisation_id = ? AND id = ?", tenantID, orgID, id)
+	if forUpdate && tx.Dialect() == Postgres {
+		q = q.For("UPDATE")
+	}
+	return r, translate(q.Scan(ctx), "referral")
+}
+
+func transitionProblem(from, to ReferralStatus) error {
+	return fieldProblem("status", "validation.referral_transition", map[string]any{"From": string(from), "To": string(to)})
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+func recordReferralEvent(ctx context.Context, tx *Tx, tenantID, referralID, actorID int64, at time.Time, from, to ReferralStatus, reason, note string) error {
+	e := ReferralEvent{TenantID: tenantID, ReferralID: referralID, UserID: actor(actorID), At: at, From: from, To: to, Reason: reason, Note: note}
+	_, err := tx.NewInsert().Model(&e).Exec(ctx)
+	return translate(err, "record referral history")
+}
+
+func recordParticipantEvent(ctx context.Context, tx *Tx, tenantID, participantID, actorID int64, at time.Time, kind ParticipantEventKind, side Side) error {
+	e := ParticipantEvent{TenantID: tenantID, ParticipantID: participantID, UserID: actor(actorID), At: at, Kind: kind, Side: side}
+	_, err := tx.NewInsert().Model(&e).Exec(ctx)
+	return translate(err, "record participant history")
+}
