@@ -117,6 +117,8 @@ func accessFixtures(t *testing.T, sb *signInBundle) map[string]int64 {
 	agreementFixtures(t, sb, ids)
 	peerFixtures(t, sb, ids)
 	peerWorkFixtures(t, sb, ids)
+	offerFixtures(t, sb, ids)
+	referralFixtures(t, sb, ids)
 	return ids
 }
 

@@ -30,6 +30,8 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Supervision:   tenants.NewSupervisionStore(db),
 			Gatherings:    tenants.NewGatheringStore(db),
 			Placements:    tenants.NewPlacementStore(db),
+			Offers:        tenants.NewOfferStore(db),
+			Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 			Mail:          testMail(t, db),
 		}
 	}

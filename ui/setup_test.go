@@ -99,6 +99,8 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Supervision:   tenants.NewSupervisionStore(db),
 		Gatherings:    tenants.NewGatheringStore(db),
 		Placements:    tenants.NewPlacementStore(db),
+		Offers:        tenants.NewOfferStore(db),
+		Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

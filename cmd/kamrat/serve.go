@@ -255,6 +255,8 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Supervision:   tenants.NewSupervisionStore(db),
 			Gatherings:    tenants.NewGatheringStore(db),
 			Placements:    tenants.NewPlacementStore(db),
+			Offers:        tenants.NewOfferStore(db),
+			Referrals:     tenants.NewReferralStore(db, sealer),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 		}
