@@ -139,7 +139,11 @@ func (a *ContactAttempt) validate(referredOn, today Date) error {
 // contact data, and nothing the organisation records beyond the status and
 // a decline's reason. It has no field that could carry more.
 type ClinicReferral struct {
-	ID               int64          `json:"id"`
+	ID int64 `json:"id"`
+	// ParticipantID is what the unit's consent withdrawal takes: an
+	// internal number that names no one. It is left out of this view's
+	// JSON; the API names it where it offers the withdrawal.
+	ParticipantID    int64          `json:"-"`
 	Code             string         `json:"code"`
 	Status           ReferralStatus `json:"status"`
 	OrganisationName string         `json:"organisation_name"`

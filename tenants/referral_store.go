@@ -182,6 +182,7 @@ func (s *ReferralStore) UnitReferrals(ctx context.Context, tenantID, unitID int6
 func clinicReferrals(ctx context.Context, tx *Tx, tenantID, unitID, id int64) ([]ClinicReferral, error) {
 	var rows []struct {
 		ID               int64          `bun:"id"`
+		ParticipantID    int64          `bun:"participant_id"`
 		Code             string         `bun:"code"`
 		Status           ReferralStatus `bun:"status"`
 		OrganisationName string         `bun:"organisation_name"`
@@ -190,7 +191,7 @@ func clinicReferrals(ctx context.Context, tx *Tx, tenantID, unitID, id int64) ([
 		DeclineReason    DeclineReason  `bun:"decline_reason"`
 	}
 	q := tx.NewSelect().TableExpr("referrals AS r").
-		ColumnExpr("r.id, p.code, r.status, o.name AS organisation_name, r.created_at, r.status_changed_at, r.decline_reason").
+		ColumnExpr("r.id, r.participant_id, p.code, r.status, o.name AS organisation_name, r.created_at, r.status_changed_at, r.decline_reason").
 		Join("JOIN participants AS p ON p.tenant_id = r.tenant_id AND p.id = r.participant_id").
 		Join("JOIN organisations AS o ON o.tenant_id = r.tenant_id AND o.id = r.organisation_id").
 		Where("r.tenant_id = ? AND r.unit_id = ?", tenantID, unitID)
@@ -203,7 +204,7 @@ func clinicReferrals(ctx context.Context, tx *Tx, tenantID, unitID, id int64) ([
 	out := make([]ClinicReferral, len(rows))
 	for i, r := range rows {
 		out[i] = ClinicReferral{
-			ID: r.ID, Code: r.Code, Status: r.Status, OrganisationName: r.OrganisationName,
+			ID: r.ID, ParticipantID: r.ParticipantID, Code: r.Code, Status: r.Status, OrganisationName: r.OrganisationName,
 			ReferredOn: today(r.CreatedAt), StatusChangedOn: today(r.StatusChangedAt),
 		}
 		if r.Status == ReferralDeclined {
