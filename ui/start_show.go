@@ -45,6 +45,8 @@ var startLinks = []struct {
 	key      string
 	path     string
 }{
+	{"referral", "create", "start.link.clinic_referrals", "/clinic/referrals"},
+	{"referral", "update", "start.link.referral_inbox", "/org/referrals"},
 	{"peer", "read", "start.link.overview", "/org/overview"},
 	{"peer", "read", "start.link.peers", "/org/peers"},
 	{"own_profile", "read", "start.link.profile", "/me/profile"},
