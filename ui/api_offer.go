@@ -74,7 +74,7 @@ func apiOfferTallyOf(t tenants.OfferTally) apiOfferTally {
 
 // apiOfferEncounterCreate answers POST /api/v1/regions/{region}/offers/encounters.
 func (s *server) apiOfferEncounterCreate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *server) apiOfferEncounterCreate(c *fiber.Ctx) error {
 
 // apiOfferWeekCreate answers POST /api/v1/regions/{region}/offers/weeks.
 func (s *server) apiOfferWeekCreate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *server) apiOfferWeekCreate(c *fiber.Ctx) error {
 
 // apiOfferDiagnosesUpdate answers PUT /api/v1/regions/{region}/offers/diagnoses.
 func (s *server) apiOfferDiagnosesUpdate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *server) apiOfferDiagnosesUpdate(c *fiber.Ctx) error {
 
 // apiOfferTallies answers GET /api/v1/regions/{region}/offers/tallies.
 func (s *server) apiOfferTallies(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}

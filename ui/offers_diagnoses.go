@@ -25,7 +25,7 @@ var offerDiagnosesFields = []string{"month", "new_diagnoses"}
 // offerDiagnosesEdit shows the form for ?month= (YYYY-MM; this month by
 // default) with the number already entered, if any.
 func (s *server) offerDiagnosesEdit(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func offerDiagnosesFrom(values map[string]string) (tenants.Date, int, error) {
 // offerDiagnosesUpdate sets the month's number, replacing one entered
 // before.
 func (s *server) offerDiagnosesUpdate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ var encounterFields = []string{"date", "outcome"}
 
 // offersIndex shows the encounter form with today's date.
 func (s *server) offersIndex(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *server) offerConfirmation(c *fiber.Ctx, lang string) string {
 // comes back to the page with a confirmation; a refused one (no date, a
 // day ahead) changes nothing and shows why.
 func (s *server) offerEncounterCreate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}

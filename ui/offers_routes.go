@@ -42,18 +42,6 @@ func (s *server) offerRoutes() []route {
 	}
 }
 
-// offerUnit returns the unit whose tally the caller keeps. It comes only
-// from the caller's membership, never from the URL or a form, so clinic
-// staff reach no other unit's figures; a member without a unit (which the
-// matrix should not let in) finds nothing.
-func offerUnit(c *fiber.Ctx) (int64, error) {
-	p := principal(c)
-	if p == nil || p.Membership == nil || p.Membership.UnitID == nil {
-		return 0, fiber.ErrNotFound
-	}
-	return *p.Membership.UnitID, nil
-}
-
 // offersURL is the clinic's offer page in the current region.
 func offersURL(c *fiber.Ctx) string {
 	return "/r/" + currentRegion(c).Slug + "/clinic/offers"

@@ -27,7 +27,7 @@ var offerWeekFields = append([]string{"week_start"}, offerCountFields...)
 
 // offerWeekNew shows the form for last week, the one usually entered.
 func (s *server) offerWeekNew(c *fiber.Ctx) error {
-	if _, err := offerUnit(c); err != nil {
+	if _, err := clinicUnit(c); err != nil {
 		return err
 	}
 	return s.renderPage(c, s.newOfferWeekPage(c, form{Values: map[string]string{"week_start": lastMonday(todayInSweden()).String()}}))
@@ -71,7 +71,7 @@ func offerWeekFrom(values map[string]string) (tenants.Date, tenants.OfferCounts,
 // offerWeekCreate records the week; counts that do not nest, a day that is
 // no Monday or a week already entered change nothing and show why.
 func (s *server) offerWeekCreate(c *fiber.Ctx) error {
-	unitID, err := offerUnit(c)
+	unitID, err := clinicUnit(c)
 	if err != nil {
 		return err
 	}
