@@ -440,10 +440,7 @@ func loadAgreementLists(ctx context.Context, tx *Tx, tenantID int64, list []*Agr
 // units that are not the region's, and returns the whole *ValidationError,
 // or nil.
 func checkAgreementScope(ctx context.Context, tx *Tx, tenantID int64, a *Agreement, verr error) error {
-	v := &ValidationError{}
-	if verr != nil {
-		v = verr.(*ValidationError)
-	}
+	v := collectValidation(verr)
 	if err := checkInRegion(ctx, tx, (*Organisation)(nil), tenantID, a.Parties, "parties", "validation.scope_organisation", v); err != nil {
 		return err
 	}

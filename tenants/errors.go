@@ -51,6 +51,16 @@ func (e *ValidationError) add(field, key string, args map[string]any) {
 	e.Fields = append(e.Fields, FieldError{Field: field, Key: key, Args: args})
 }
 
+// collectValidation returns err, the result of a validate method (nil or a
+// *ValidationError), as a *ValidationError that a store's own checks can
+// add to.
+func collectValidation(err error) *ValidationError {
+	if v, ok := err.(*ValidationError); ok {
+		return v
+	}
+	return &ValidationError{}
+}
+
 func (e *ValidationError) err() error {
 	if len(e.Fields) == 0 {
 		return nil

@@ -70,18 +70,15 @@ func (s *PeerStore) openContact(p *Peer) error {
 // "status", validation.choice), and ErrNotFound for an organisation not in
 // the region.
 func (s *PeerStore) Create(ctx context.Context, tenantID, orgID, actorID int64, p Peer) (Peer, error) {
-	verr := p.Validate()
+	v := collectValidation(p.Validate())
 	if p.Status == "" {
 		p.Status = PeerRecruited
 	}
 	if !slices.Contains(initialPeerStatuses, p.Status) {
-		if verr == nil {
-			verr = &ValidationError{}
-		}
-		verr.(*ValidationError).add("status", "validation.choice", nil)
+		v.add("status", "validation.choice", nil)
 	}
-	if verr != nil {
-		return Peer{}, verr
+	if err := v.err(); err != nil {
+		return Peer{}, err
 	}
 	if err := s.sealContact(&p); err != nil {
 		return Peer{}, err

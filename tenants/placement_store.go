@@ -190,10 +190,7 @@ func loadPlacement(ctx context.Context, tx *Tx, tenantID, orgID, id int64) (Plac
 // checkPlacementUnit adds to verr (the result of validate) a unit that is
 // not the region's, and returns the whole *ValidationError, or nil.
 func checkPlacementUnit(ctx context.Context, tx *Tx, tenantID, unitID int64, verr error) error {
-	v := &ValidationError{}
-	if verr != nil {
-		v = verr.(*ValidationError)
-	}
+	v := collectValidation(verr)
 	if unitID > 0 {
 		if err := checkInRegion(ctx, tx, (*Unit)(nil), tenantID, []int64{unitID}, "unit_id", "validation.scope_unit", v); err != nil {
 			return err
