@@ -61,15 +61,6 @@ func (g *Gathering) validate(today Date) error {
 	return v.err()
 }
 
-type gatheringAttendance struct {
-	bun.BaseModel `bun:"table:peer_gathering_attendance"`
-
-	TenantID       int64 `bun:"tenant_id,pk"`
-	GatheringID    int64 `bun:"gathering_id,pk"`
-	OrganisationID int64 `bun:"organisation_id,notnull"`
-	PeerID         int64 `bun:"peer_id,pk"`
-}
-
 // GatheringStore keeps the continuing education and reunions of a region's
 // partner organisations, scoped to one organisation like PeerStore.
 type GatheringStore struct {
@@ -93,20 +84,13 @@ func (s *GatheringStore) Create(ctx context.Context, tenantID, orgID int64, g Ga
 		if err := rowExists(ctx, tx, (*Organisation)(nil), tenantID, orgID, "organisation"); err != nil {
 			return err
 		}
-		v := &ValidationError{}
-		if verr != nil {
-			v = verr.(*ValidationError)
-		}
-		if err := checkPeersInOrganisation(ctx, tx, tenantID, orgID, g.PeerIDs, "peers", v); err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
+		if err := checkAttendees(ctx, tx, tenantID, orgID, g.PeerIDs, verr); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(&g).Returning("id").Exec(ctx); err != nil {
 			return translate(err, "create gathering")
 		}
-		return insertGatheringAttendance(ctx, tx, g)
+		return gatheringAttendance.record(ctx, tx, tenantID, orgID, g.ID, g.PeerIDs)
 	})
 	if err != nil {
 		return Gathering{}, err
@@ -126,21 +110,13 @@ func (s *GatheringStore) SetAttendance(ctx context.Context, tenantID, orgID, gat
 			return err
 		}
 		g.PeerIDs = peerIDs
-		v := &ValidationError{}
-		if err := g.validate(today(s.now())); err != nil {
-			v = err.(*ValidationError)
-		}
-		if err := checkPeersInOrganisation(ctx, tx, tenantID, orgID, g.PeerIDs, "peers", v); err != nil {
+		if err := checkAttendees(ctx, tx, tenantID, orgID, g.PeerIDs, g.validate(today(s.now()))); err != nil {
 			return err
 		}
-		if err := v.err(); err != nil {
+		if err := gatheringAttendance.clear(ctx, tx, tenantID, gatheringID); err != nil {
 			return err
 		}
-		if _, err := tx.NewDelete().Model((*gatheringAttendance)(nil)).
-			Where("tenant_id = ? AND gathering_id = ?", tenantID, gatheringID).Exec(ctx); err != nil {
-			return translate(err, "clear attendance")
-		}
-		if err := insertGatheringAttendance(ctx, tx, g); err != nil {
+		if err := gatheringAttendance.record(ctx, tx, tenantID, orgID, gatheringID, g.PeerIDs); err != nil {
 			return err
 		}
 		out = g
@@ -155,10 +131,15 @@ func (s *GatheringStore) Gathering(ctx context.Context, tenantID, orgID, id int6
 	var g Gathering
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
 		var err error
-		g, err = loadGathering(ctx, tx, tenantID, orgID, id)
-		return err
+		if g, err = loadGathering(ctx, tx, tenantID, orgID, id); err != nil {
+			return err
+		}
+		return gatheringAttendance.fill(ctx, tx, tenantID, 1, func(int) (int64, *[]int64) { return g.ID, &g.PeerIDs })
 	})
-	return g, err
+	if err != nil {
+		return Gathering{}, err
+	}
+	return g, nil
 }
 
 // Gatherings lists the organisation's gatherings with their attendance,
@@ -170,7 +151,7 @@ func (s *GatheringStore) Gatherings(ctx context.Context, tenantID, orgID int64) 
 			Order("held_on DESC", "id DESC").Scan(ctx); err != nil {
 			return translate(err, "list gatherings")
 		}
-		return loadGatheringAttendance(ctx, tx, tenantID, list)
+		return gatheringAttendance.fill(ctx, tx, tenantID, len(list), func(i int) (int64, *[]int64) { return list[i].ID, &list[i].PeerIDs })
 	})
 	return list, err
 }
@@ -184,9 +165,8 @@ func (s *GatheringStore) PeerGatherings(ctx context.Context, tenantID, orgID, pe
 		if err := peerExists(ctx, tx, tenantID, orgID, peerID); err != nil {
 			return err
 		}
-		return translate(tx.NewSelect().Model(&list).
-			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).
-			Where("id IN (SELECT gathering_id FROM peer_gathering_attendance WHERE tenant_id = ? AND peer_id = ?)", tenantID, peerID).
+		q := tx.NewSelect().Model(&list).Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID)
+		return translate(gatheringAttendance.attendedBy(q, tenantID, peerID).
 			Order("held_on DESC", "id DESC").Scan(ctx), "list gatherings")
 	})
 	for i := range list {
@@ -208,50 +188,10 @@ func (s *GatheringStore) Remove(ctx context.Context, tenantID, orgID, id int64) 
 	})
 }
 
+// loadGathering reads one gathering of the organisation, without its
+// attendance.
 func loadGathering(ctx context.Context, tx *Tx, tenantID, orgID, id int64) (Gathering, error) {
 	var g Gathering
-	if err := tx.NewSelect().Model(&g).
-		Where("tenant_id = ? AND organisation_id = ? AND id = ?", tenantID, orgID, id).Scan(ctx); err != nil {
-		return Gathering{}, translate(err, "gathering")
-	}
-	list := []Gathering{g}
-	if err := loadGatheringAttendance(ctx, tx, tenantID, list); err != nil {
-		return Gathering{}, err
-	}
-	return list[0], nil
-}
-
-// loadGatheringAttendance fills in the gatherings' PeerIDs with one query.
-func loadGatheringAttendance(ctx context.Context, tx *Tx, tenantID int64, list []Gathering) error {
-	if len(list) == 0 {
-		return nil
-	}
-	index := make(map[int64]int, len(list))
-	ids := make([]int64, len(list))
-	for i := range list {
-		index[list[i].ID], ids[i] = i, list[i].ID
-		list[i].PeerIDs = []int64{}
-	}
-	var rows []gatheringAttendance
-	if err := tx.NewSelect().Model(&rows).Where("tenant_id = ? AND gathering_id IN (?)", tenantID, bun.In(ids)).
-		Order("gathering_id", "peer_id").Scan(ctx); err != nil {
-		return translate(err, "gathering attendance")
-	}
-	for _, r := range rows {
-		g := &list[index[r.GatheringID]]
-		g.PeerIDs = append(g.PeerIDs, r.PeerID)
-	}
-	return nil
-}
-
-func insertGatheringAttendance(ctx context.Context, tx *Tx, g Gathering) error {
-	if len(g.PeerIDs) == 0 {
-		return nil
-	}
-	rows := make([]gatheringAttendance, len(g.PeerIDs))
-	for i, id := range g.PeerIDs {
-		rows[i] = gatheringAttendance{TenantID: g.TenantID, GatheringID: g.ID, OrganisationID: g.OrganisationID, PeerID: id}
-	}
-	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
-	return translate(err, "record attendance")
+	err := tx.NewSelect().Model(&g).Where("tenant_id = ? AND organisation_id = ? AND id = ?", tenantID, orgID, id).Scan(ctx)
+	return g, translate(err, "gathering")
 }

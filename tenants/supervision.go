@@ -77,16 +77,6 @@ func (s *SupervisionSession) validate(today Date) error {
 	return v.err()
 }
 
-// supervisionAttendance is one peer's attendance at a session.
-type supervisionAttendance struct {
-	bun.BaseModel `bun:"table:supervision_attendance"`
-
-	TenantID       int64 `bun:"tenant_id,pk"`
-	SessionID      int64 `bun:"session_id,pk"`
-	OrganisationID int64 `bun:"organisation_id,notnull"`
-	PeerID         int64 `bun:"peer_id,pk"`
-}
-
 // OverduePeer is an active peer whose supervision is overdue.
 type OverduePeer struct {
 	PeerID      int64

@@ -5,8 +5,6 @@ import (
 	"context"
 	"slices"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
 // SupervisionStore keeps the supervision sessions of a region's partner
@@ -35,25 +33,13 @@ func (s *SupervisionStore) Create(ctx context.Context, tenantID, orgID int64, se
 		if err := rowExists(ctx, tx, (*Organisation)(nil), tenantID, orgID, "organisation"); err != nil {
 			return err
 		}
-		v := &ValidationError{}
-		if verr != nil {
-			v = verr.(*ValidationError)
-		}
-		if err := checkPeersInOrganisation(ctx, tx, tenantID, orgID, sess.PeerIDs, "peers", v); err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
+		if err := checkAttendees(ctx, tx, tenantID, orgID, sess.PeerIDs, verr); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(&sess).Returning("id").Exec(ctx); err != nil {
 			return translate(err, "create supervision session")
 		}
-		rows := make([]supervisionAttendance, len(sess.PeerIDs))
-		for i, id := range sess.PeerIDs {
-			rows[i] = supervisionAttendance{TenantID: tenantID, SessionID: sess.ID, OrganisationID: orgID, PeerID: id}
-		}
-		_, err := tx.NewInsert().Model(&rows).Exec(ctx)
-		return translate(err, "record supervision attendance")
+		return supervisionAttendance.record(ctx, tx, tenantID, orgID, sess.ID, sess.PeerIDs)
 	})
 	if err != nil {
 		return SupervisionSession{}, err
@@ -70,9 +56,12 @@ func (s *SupervisionStore) Session(ctx context.Context, tenantID, orgID, id int6
 			Where("tenant_id = ? AND organisation_id = ? AND id = ?", tenantID, orgID, id).Scan(ctx); err != nil {
 			return translate(err, "supervision session")
 		}
-		return loadSupervisionAttendance(ctx, tx, tenantID, []*SupervisionSession{&sess})
+		return supervisionAttendance.fill(ctx, tx, tenantID, 1, func(int) (int64, *[]int64) { return sess.ID, &sess.PeerIDs })
 	})
-	return sess, err
+	if err != nil {
+		return SupervisionSession{}, err
+	}
+	return sess, nil
 }
 
 // Sessions lists the organisation's sessions with their attendees, latest
@@ -84,11 +73,7 @@ func (s *SupervisionStore) Sessions(ctx context.Context, tenantID, orgID int64) 
 			Order("held_on DESC", "id DESC").Scan(ctx); err != nil {
 			return translate(err, "list supervision sessions")
 		}
-		ptrs := make([]*SupervisionSession, len(list))
-		for i := range list {
-			ptrs[i] = &list[i]
-		}
-		return loadSupervisionAttendance(ctx, tx, tenantID, ptrs)
+		return supervisionAttendance.fill(ctx, tx, tenantID, len(list), func(i int) (int64, *[]int64) { return list[i].ID, &list[i].PeerIDs })
 	})
 	return list, err
 }
@@ -103,9 +88,8 @@ func (s *SupervisionStore) PeerSessions(ctx context.Context, tenantID, orgID, pe
 		if err := peerExists(ctx, tx, tenantID, orgID, peerID); err != nil {
 			return err
 		}
-		return translate(tx.NewSelect().Model(&list).
-			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).
-			Where("id IN (SELECT session_id FROM supervision_attendance WHERE tenant_id = ? AND peer_id = ?)", tenantID, peerID).
+		q := tx.NewSelect().Model(&list).Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID)
+		return translate(supervisionAttendance.attendedBy(q, tenantID, peerID).
 			Order("held_on DESC", "id DESC").Scan(ctx), "list supervision sessions")
 	})
 	for i := range list {
@@ -195,27 +179,4 @@ func overdueSupervision(ctx context.Context, tx *Tx, tenantID, orgID int64, asOf
 		return cmp.Or(cmp.Compare(b.DaysOverdue, a.DaysOverdue), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.PeerID, b.PeerID))
 	})
 	return out, nil
-}
-
-// loadSupervisionAttendance fills in the sessions' PeerIDs with one query.
-func loadSupervisionAttendance(ctx context.Context, tx *Tx, tenantID int64, list []*SupervisionSession) error {
-	if len(list) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*SupervisionSession, len(list))
-	ids := make([]int64, len(list))
-	for i, sess := range list {
-		byID[sess.ID], ids[i] = sess, sess.ID
-		sess.PeerIDs = []int64{}
-	}
-	var rows []supervisionAttendance
-	if err := tx.NewSelect().Model(&rows).Where("tenant_id = ? AND session_id IN (?)", tenantID, bun.In(ids)).
-		Order("session_id", "peer_id").Scan(ctx); err != nil {
-		return translate(err, "supervision attendance")
-	}
-	for _, r := range rows {
-		sess := byID[r.SessionID]
-		sess.PeerIDs = append(sess.PeerIDs, r.PeerID)
-	}
-	return nil
 }
