@@ -75,7 +75,7 @@ var demoPeople = []struct {
 // and users, starts the built-in OpenID provider on its own port of the same
 // host, and points each demo region's sign-in at it. The returned function
 // stops the provider.
-func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg *ui.Config, addr string, logger *slog.Logger) (func(), error) {
+func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg *ui.Config, addr string, logger *slog.Logger) (stop func(), err error) {
 	base := cfg.PublicURL
 	if base == "" {
 		base = "http://" + addr
@@ -88,13 +88,18 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	if err != nil {
 		return nil, fmt.Errorf("demo provider: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			idpLn.Close()
+		}
+	}()
 	issuer := "http://" + idpLn.Addr().String() + demoIssuerPath
 	secret := rand.Text()
 	client := oidcprovider.Client{ID: "kamrat-demo", Secret: secret}
 	regionStore, units, orgs := tenants.NewTenantStore(db), tenants.NewUnitStore(db), tenants.NewOrganisationStore(db)
 	identities, signIns := tenants.NewIdentityStore(db), tenants.NewSignInStore(db, sealer)
 	var opUsers []oidcprovider.User
-	demoPeerUsers = map[string]*demoPeerUser{}
+	var peerSupporters []demoPeerSupporter
 
 	for _, dr := range demoRegions {
 		region, err := regionStore.BySlug(ctx, dr.slug)
@@ -104,11 +109,11 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		if err != nil {
 			return nil, err
 		}
-		unitList, err := ensureUnits(ctx, units, region.ID, dr.units)
+		unitList, err := ensureSeeded(ctx, region.ID, dr.units, units.Units, units.Create, func(u tenants.Unit) string { return u.HSAID })
 		if err != nil {
 			return nil, err
 		}
-		orgList, err := ensureOrganisations(ctx, orgs, region.ID, dr.orgs)
+		orgList, err := ensureSeeded(ctx, region.ID, dr.orgs, orgs.Organisations, orgs.Create, func(o tenants.Organisation) string { return o.OrgNumber })
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +125,6 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		}
 		client.RedirectURIs = append(client.RedirectURIs, base+"/r/"+dr.slug+"/login/callback")
 
-		var peerUser *demoPeerUser
 		for _, person := range demoPeople {
 			if (person.role.Scope() == tenants.ScopeUnit && len(unitList) == 0) ||
 				(person.role.Scope() == tenants.ScopeOrganisation && len(orgList) == 0) {
@@ -151,7 +155,7 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 				return nil, err
 			}
 			if person.role == tenants.RolePeerSupporter {
-				peerUser = &demoPeerUser{user: user.ID, org: orgList[0].ID}
+				peerSupporters = append(peerSupporters, demoPeerSupporter{tenantID: region.ID, orgID: orgList[0].ID, userID: user.ID})
 			}
 			subject := "demo-" + dr.slug + "-" + string(person.role)
 			if err := identities.LinkIdentity(ctx, user.ID, tenants.IdentityKey{Issuer: issuer, Subject: subject}); err != nil {
@@ -161,16 +165,14 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 			opUsers = append(opUsers, oidcprovider.User{Subject: subject, Label: label + ", " + dr.name, Claims: claims})
 			cfg.DemoUsers = append(cfg.DemoUsers, ui.DemoUser{Region: dr.slug, Provider: "demo", Subject: subject, Label: label})
 		}
-		demoPeerUsers[dr.slug] = peerUser
 	}
 
-	if err := seedDemoPeers(ctx, db, sealer, regionStore); err != nil {
+	if err := seedDemoPeers(ctx, tenants.NewPeerStore(db, sealer), peerSupporters); err != nil {
 		return nil, err
 	}
 
 	op, err := oidcprovider.New(issuer, []oidcprovider.Client{client}, opUsers)
 	if err != nil {
-		idpLn.Close()
 		return nil, err
 	}
 	srv := &http.Server{Handler: op.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -180,52 +182,29 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	return func() { srv.Close() }, nil
 }
 
-func ensureUnits(ctx context.Context, store *tenants.UnitStore, tenantID int64, want []tenants.Unit) ([]tenants.Unit, error) {
-	have, err := store.Units(ctx, tenantID)
+// ensureSeeded returns, for each record in want, the region's record with
+// the same key, creating those the region lacks. list and create are a
+// store's methods (UnitStore.Units and UnitStore.Create, say).
+func ensureSeeded[T any](ctx context.Context, tenantID int64, want []T,
+	list func(context.Context, int64) ([]T, error), create func(context.Context, int64, T) (T, error), key func(T) string,
+) ([]T, error) {
+	have, err := list(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
-	var out []tenants.Unit
+	byKey := make(map[string]T, len(have))
+	for _, h := range have {
+		byKey[key(h)] = h
+	}
+	out := make([]T, 0, len(want))
 	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h.HSAID == w.HSAID {
-				out, found = append(out, h), true
-				break
-			}
-		}
-		if !found {
-			u, err := store.Create(ctx, tenantID, w)
-			if err != nil {
+		h, ok := byKey[key(w)]
+		if !ok {
+			if h, err = create(ctx, tenantID, w); err != nil {
 				return nil, err
 			}
-			out = append(out, u)
 		}
-	}
-	return out, nil
-}
-
-func ensureOrganisations(ctx context.Context, store *tenants.OrganisationStore, tenantID int64, want []tenants.Organisation) ([]tenants.Organisation, error) {
-	have, err := store.Organisations(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	var out []tenants.Organisation
-	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h.OrgNumber == w.OrgNumber {
-				out, found = append(out, h), true
-				break
-			}
-		}
-		if !found {
-			o, err := store.Create(ctx, tenantID, w)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, o)
-		}
+		out = append(out, h)
 	}
 	return out, nil
 }
@@ -239,42 +218,34 @@ func (m demoMailer) Send(ctx context.Context, to, subject, text, _ string) error
 	return nil
 }
 
-// demoPeerUsers is each demo region's peer supporter account and its
-// organisation, for seedDemoPeers.
-var demoPeerUsers map[string]*demoPeerUser
+// demoPeerSupporter is a demo region's peer supporter account and its
+// organisation.
+type demoPeerSupporter struct{ tenantID, orgID, userID int64 }
 
-type demoPeerUser struct{ user, org int64 }
-
-// seedDemoPeers gives the demo peer supporter's organisation in each
-// region a few peer supporters (once: an organisation with peers is left
-// alone), the demo peer supporter's own record among them, so that the
-// coordinator's and the peer's pages have something to show.
-func seedDemoPeers(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, regions *tenants.TenantStore) error {
-	peers := tenants.NewPeerStore(db, sealer)
-	for slug, pu := range demoPeerUsers {
-		if pu == nil {
-			continue
-		}
-		region, err := regions.BySlug(ctx, slug)
+// seedDemoPeers gives each demo peer supporter's organisation a few peer
+// supporters (once: an organisation with peers is left alone), the demo
+// peer supporter's own record among them, so that the coordinator's and the
+// peer's pages have something to show.
+func seedDemoPeers(ctx context.Context, peers *tenants.PeerStore, supporters []demoPeerSupporter) error {
+	for _, ps := range supporters {
+		have, err := peers.Peers(ctx, ps.tenantID, ps.orgID)
 		if err != nil {
 			return err
 		}
-		org := pu.org
-		have, err := peers.Peers(ctx, region.ID, org)
-		if err != nil || len(have) > 0 {
-			return err
+		if len(have) > 0 {
+			continue
 		}
 		for i, p := range []tenants.Peer{
 			{DisplayName: "Pia Kamratstödjare", Email: "pia@demo.kamrat.example", Languages: []string{"sv", "en"}, Experience: []tenants.ExperienceArea{"psychosis", "depression_anxiety"}, Capacity: 3, Status: tenants.PeerActive},
 			{DisplayName: "Ali Hassan", Phone: "070-000 00 01", Languages: []string{"sv", "ar"}, Experience: []tenants.ExperienceArea{"hiv"}, Capacity: 2, Status: tenants.PeerActive},
 			{DisplayName: "Lena Berg", Languages: []string{"sv"}, Experience: []tenants.ExperienceArea{"addiction"}, Capacity: 2, Status: tenants.PeerInTraining},
 		} {
-			created, err := peers.Create(ctx, region.ID, org, 0, p)
+			created, err := peers.Create(ctx, ps.tenantID, ps.orgID, 0, p)
 			if err != nil {
 				return fmt.Errorf("demo peer %s: %w", p.DisplayName, err)
 			}
 			if i == 0 {
-				if _, err := peers.SetUser(ctx, region.ID, org, created.ID, &pu.user); err != nil {
+				if _, err := peers.SetUser(ctx, ps.tenantID, ps.orgID, created.ID, &ps.userID); err != nil {
 					return fmt.Errorf("link demo peer: %w", err)
 				}
 			}

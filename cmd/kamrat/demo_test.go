@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/tenants/tenanttest"
+	"github.com/kamrat/kamrat/ui"
+)
+
+// TestSetUpDemo: the demo seeds every demo region's peer supporters, also
+// when another region's organisation already has peers (which that region
+// keeps as they are), and a second start changes nothing.
+func TestSetUpDemo(t *testing.T) {
+	t.Parallel()
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		ctx := context.Background()
+		sealer, err := tenants.NewSealer(make([]byte, tenants.KeySize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		peers := tenants.NewPeerStore(db, sealer)
+
+		// Skåne's peer organisation already has a peer of its own.
+		skane, err := tenants.NewTenantStore(db).Create(ctx, tenants.Tenant{Slug: "skane", Name: "Region Skåne", CountyCode: "12"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := tenants.NewOrganisationStore(db).Create(ctx, skane.ID, demoRegions[0].orgs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := peers.Create(ctx, skane.ID, org.ID, 0, tenants.Peer{DisplayName: "Egen Stödjare", Languages: []string{"sv"}, Experience: []tenants.ExperienceArea{"hiv"}, Capacity: 1, Status: tenants.PeerActive}); err != nil {
+			t.Fatal(err)
+		}
+
+		wantPeers := map[string]int{"skane": 1, "stockholm": 3}
+		var firstUsers int
+		for run := 1; run <= 2; run++ {
+			cfg := &ui.Config{}
+			stop, err := setUpDemo(ctx, db, sealer, cfg, "127.0.0.1:8080", slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatalf("run %d: %v", run, err)
+			}
+			stop()
+			if run == 1 {
+				firstUsers = len(cfg.DemoUsers)
+			} else if len(cfg.DemoUsers) != firstUsers {
+				t.Errorf("run %d offers %d demo users, the first %d", run, len(cfg.DemoUsers), firstUsers)
+			}
+			for slug, want := range wantPeers {
+				region, err := tenants.NewTenantStore(db).BySlug(ctx, slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				orgs, err := tenants.NewOrganisationStore(db).Organisations(ctx, region.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got int
+				for _, o := range orgs {
+					list, err := peers.Peers(ctx, region.ID, o.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got += len(list)
+				}
+				if got != want {
+					t.Errorf("run %d: %s has %d peers, want %d", run, slug, got, want)
+				}
+			}
+		}
+	})
+}
