@@ -116,9 +116,6 @@ func (s *APITokenStore) Revoke(ctx context.Context, tenantID, id int64) error {
 		if err != nil {
 			return translate(err, "revoke token")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("token: %w", ErrNotFound)
-		}
-		return nil
+		return requireRows(res, "token")
 	})
 }

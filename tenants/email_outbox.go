@@ -189,14 +189,7 @@ func (o *EmailOutbox) RecordFailure(ctx context.Context, tenantID, id int64, err
 		if err != nil {
 			return translate(err, "record e-mail failure")
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return translate(err, "record e-mail failure")
-		}
-		if n == 0 {
-			return fmt.Errorf("record e-mail failure: %w", ErrNotFound)
-		}
-		return nil
+		return requireRows(res, "record e-mail failure")
 	})
 }
 

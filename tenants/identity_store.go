@@ -81,21 +81,13 @@ func (s *IdentityStore) RevokeInvitation(ctx context.Context, tenantID, id int64
 func checkScope(ctx context.Context, tx *Tx, unitID, orgID *int64) error {
 	var v ValidationError
 	if unitID != nil {
-		n, err := tx.NewSelect().Model((*Unit)(nil)).Where("tenant_id = ? AND id = ?", tx.TenantID(), *unitID).Count(ctx)
-		if err != nil {
-			return translate(err, "check unit")
-		}
-		if n == 0 {
-			v.add("unit_id", "validation.scope_unit", nil)
+		if err := checkInRegion(ctx, tx, (*Unit)(nil), tx.TenantID(), []int64{*unitID}, "unit_id", "validation.scope_unit", &v); err != nil {
+			return err
 		}
 	}
 	if orgID != nil {
-		n, err := tx.NewSelect().Model((*Organisation)(nil)).Where("tenant_id = ? AND id = ?", tx.TenantID(), *orgID).Count(ctx)
-		if err != nil {
-			return translate(err, "check organisation")
-		}
-		if n == 0 {
-			v.add("organisation_id", "validation.scope_organisation", nil)
+		if err := checkInRegion(ctx, tx, (*Organisation)(nil), tx.TenantID(), []int64{*orgID}, "organisation_id", "validation.scope_organisation", &v); err != nil {
+			return err
 		}
 	}
 	return v.err()
@@ -312,8 +304,8 @@ func (s *IdentityStore) SetDisabled(ctx context.Context, userID int64, disabled 
 		if err != nil {
 			return translate(err, "disable user")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("user: %w", ErrNotFound)
+		if err := requireRows(res, "user"); err != nil {
+			return err
 		}
 		if disabled {
 			return revokeUserSessions(ctx, tx, userID, now)
@@ -338,8 +330,8 @@ func (s *IdentityStore) SetMemberDisabled(ctx context.Context, tenantID, userID 
 		if err != nil {
 			return translate(err, "disable member")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("member: %w", ErrNotFound)
+		if err := requireRows(res, "member"); err != nil {
+			return err
 		}
 		if !disabled {
 			return nil

@@ -205,10 +205,7 @@ func (s *SignInStore) SetProviderEnabled(ctx context.Context, tenantID, id int64
 		if err != nil {
 			return translate(err, "enable provider")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("provider: %w", ErrNotFound)
-		}
-		return nil
+		return requireRows(res, "provider")
 	})
 }
 
