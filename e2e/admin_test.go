@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestInvitationJourney: a regional administrator invites a peer supporter
@@ -49,16 +47,5 @@ func TestInvitationJourney(t *testing.T) {
 	}
 	if n := j.count(`p[data-role="peer_supporter"]`); n != 1 {
 		t.Errorf("the new member's start page is not a peer supporter's:\n%s", j.text("main"))
-	}
-}
-
-// fill sets the value of the form control matching sel (input or select).
-func (j *journey) fill(sel, value string) {
-	j.t.Helper()
-	if j.count(sel) == 0 {
-		j.t.Fatalf("no %s on %s", sel, j.location())
-	}
-	if _, err := chromedp.Run(j.ctx, chromedp.SetValue(chromedp.CSS(sel), value)); err != nil {
-		j.t.Fatalf("fill %s: %v", sel, err)
 	}
 }

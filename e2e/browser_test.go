@@ -258,16 +258,41 @@ func (j *journey) visit(path string) int64 {
 // the page the click leads to, and returns its HTTP status.
 func (j *journey) follow(sel string) int64 {
 	j.t.Helper()
-	// A query waits for its element until the journey times out; check
-	// first, so a missing element fails at once and says which.
-	if j.count(sel) == 0 {
-		j.t.Fatalf("no %s on %s", sel, j.location())
-	}
+	j.require(sel)
 	resp, err := chromedp.RunResponse(j.ctx, chromedp.Click(chromedp.CSS(sel)))
 	if err != nil {
 		j.t.Fatalf("click %s on %s: %v", sel, j.location(), err)
 	}
 	return resp.Status
+}
+
+// fill sets the value of the form control matching sel (input or select).
+func (j *journey) fill(sel, value string) {
+	j.t.Helper()
+	j.require(sel)
+	if _, err := chromedp.Run(j.ctx, chromedp.SetValue(chromedp.CSS(sel), value)); err != nil {
+		j.t.Fatalf("fill %s: %v", sel, err)
+	}
+}
+
+// click clicks the first element matching sel (a checkbox, say) without
+// waiting for a page.
+func (j *journey) click(sel string) {
+	j.t.Helper()
+	j.require(sel)
+	if _, err := chromedp.Run(j.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		j.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// require ends the test unless the page has an element matching sel. A
+// chromedp query waits for its element until the journey times out; asking
+// first makes a missing element fail at once and say which.
+func (j *journey) require(sel string) {
+	j.t.Helper()
+	if j.count(sel) == 0 {
+		j.t.Fatalf("no %s on %s", sel, j.location())
+	}
 }
 
 // path is the path of the page the tab shows.

@@ -105,19 +105,7 @@ func TestSetUpRegionFromNothing(t *testing.T) {
 			t.Errorf("the agreement page lacks %q:\n%s", want, page)
 		}
 	}
-	if status := j.follow(`form[action$="/status"] button[type="submit"]`); status != http.StatusOK || !strings.Contains(j.text("main"), "Aktivt") {
+	if status := j.follow(`form[action$="/status"] button[type="submit"]`); status != http.StatusOK || j.text(`#status [data-status="active"]`) != "Aktivt" {
 		t.Errorf("activating the agreement: %d\n%s", status, j.text("main"))
-	}
-}
-
-// click clicks the first element matching sel (a checkbox, say) without
-// waiting for a page.
-func (j *journey) click(sel string) {
-	j.t.Helper()
-	if j.count(sel) == 0 {
-		j.t.Fatalf("no %s on %s", sel, j.location())
-	}
-	if _, err := chromedp.Run(j.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-		j.t.Fatalf("click %s: %v", sel, err)
 	}
 }
