@@ -60,22 +60,12 @@ func (e *EmailSignIn) Request(ctx context.Context, tenantID int64, address strin
 		return false, &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "email", Key: "validation.email"}}}
 	}
 	user, err := e.identities.UserByEmail(ctx, address)
-	known := err == nil
-	if err != nil && !errors.Is(err, tenants.ErrNotFound) {
-		return false, err
+	if err == nil {
+		_, err = e.linkMembership(ctx, tenantID, user)
 	}
-	if known && !user.Disabled() {
-		m, err := e.identities.Membership(ctx, tenantID, user.ID)
-		switch {
-		case errors.Is(err, tenants.ErrNotFound):
-			known = false
-		case err != nil:
-			return false, err
-		default:
-			known = EmailSignInAllowed(m.Role)
-		}
-	} else {
-		known = false
+	known := err == nil
+	if err != nil && !errors.Is(err, tenants.ErrNotFound) && !errors.Is(err, tenants.ErrExpired) {
+		return false, err
 	}
 	err = e.db.InTenant(ctx, tenantID, func(tx *tenants.Tx) error {
 		recent, err := e.signIns.RecentLoginLinks(ctx, tx, address, e.now().Add(-LoginLinkWindow))
@@ -115,15 +105,27 @@ func (e *EmailSignIn) Redeem(ctx context.Context, tenantID int64, token string) 
 	if err != nil {
 		return tenants.User{}, tenants.Membership{}, err
 	}
-	if user.Disabled() {
-		return tenants.User{}, tenants.Membership{}, tenants.ErrExpired
-	}
-	m, err := e.identities.Membership(ctx, tenantID, user.ID)
+	m, err := e.linkMembership(ctx, tenantID, user)
 	if err != nil {
 		return tenants.User{}, tenants.Membership{}, err
 	}
-	if !EmailSignInAllowed(m.Role) {
-		return tenants.User{}, tenants.Membership{}, tenants.ErrExpired
-	}
 	return user, m, nil
+}
+
+// linkMembership returns user's membership in the region when user may sign
+// in there with an e-mailed link: ErrNotFound without a membership, and
+// ErrExpired for a disabled user or a role that must use the region's
+// identity provider.
+func (e *EmailSignIn) linkMembership(ctx context.Context, tenantID int64, user tenants.User) (tenants.Membership, error) {
+	if user.Disabled() {
+		return tenants.Membership{}, tenants.ErrExpired
+	}
+	m, err := e.identities.Membership(ctx, tenantID, user.ID)
+	if err != nil {
+		return tenants.Membership{}, err
+	}
+	if !EmailSignInAllowed(m.Role) {
+		return tenants.Membership{}, tenants.ErrExpired
+	}
+	return m, nil
 }
