@@ -75,8 +75,8 @@ func TestPlacements(t *testing.T) {
 		theirs.PeerID = bo.ID
 		_, _, err := f.placements.Create(ctx, f.a.ID, f.orgA.ID, theirs)
 		wantNotFound(t, "placing organisation B's peer", err)
-		if list, _ := f.placements.Placements(ctx, f.a.ID, f.orgA.ID); len(list) != 0 {
-			t.Fatalf("refused placements were stored: %+v", list)
+		if list, err := f.placements.Placements(ctx, f.a.ID, f.orgA.ID); err != nil || len(list) != 0 {
+			t.Fatalf("refused placements were stored: %+v (%v)", list, err)
 		}
 
 		// Lund has prepared nothing and no agreement covers it.
@@ -115,8 +115,8 @@ func TestPlacements(t *testing.T) {
 		if _, err := agreements.SetStatus(ctx, f.a.ID, 0, iop.ID, tenants.AgreementActive); err != nil {
 			t.Fatal(err)
 		}
-		if warnings, _ = f.placements.Warnings(ctx, f.a.ID, f.orgA.ID, p.ID); len(warnings) != 0 {
-			t.Fatalf("ready unit, active agreement: %q, want none", warningKeys(warnings))
+		if warnings, err = f.placements.Warnings(ctx, f.a.ID, f.orgA.ID, p.ID); err != nil || len(warnings) != 0 {
+			t.Fatalf("ready unit, active agreement: %q (%v), want none", warningKeys(warnings), err)
 		}
 
 		// The agreement ends before a later placement starts, and does not
@@ -162,8 +162,8 @@ func TestPlacements(t *testing.T) {
 		if list, _ := f.placements.PeerPlacements(ctx, f.a.ID, f.orgA.ID, sara.ID); len(list) != 3 {
 			t.Errorf("Sara has %d placements, want 3", len(list))
 		}
-		if list, _ := f.placements.Placements(ctx, f.a.ID, f.orgB.ID); len(list) != 0 {
-			t.Errorf("organisation B lists %+v", list)
+		if list, err := f.placements.Placements(ctx, f.a.ID, f.orgB.ID); err != nil || len(list) != 0 {
+			t.Errorf("organisation B lists %+v (%v)", list, err)
 		}
 		if err := f.placements.Remove(ctx, f.a.ID, f.orgA.ID, moved.ID); err != nil {
 			t.Fatal(err)
