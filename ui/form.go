@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -88,6 +92,24 @@ func pathID(c *fiber.Ctx) (int64, error) {
 		return 0, fiber.ErrNotFound
 	}
 	return id, nil
+}
+
+// decodeJSON reads a JSON request body strictly: unknown fields and
+// trailing data are a 400, so a misspelt field is not silently ignored.
+func decodeJSON(c *fiber.Ctx, into any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send application/json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: "+err.Error())
+	}
+	// More would let a stray "}" or "]" through.
+	if _, err := dec.Token(); err != io.EOF {
+		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: data after the object")
+	}
+	return nil
 }
 
 // option is one choice of a select list or radio group.

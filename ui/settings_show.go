@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,21 +184,4 @@ func (s *server) apiSettingsUpdate(c *fiber.Ctx) error {
 	}
 	s.auditAdmin(c, "region.settings", "region", region.Slug)
 	return c.JSON(apiSettingsOf(updated))
-}
-
-// decodeJSON reads a JSON request body strictly: unknown fields and
-// trailing data are a 400, so a misspelt field is not silently ignored.
-func decodeJSON(c *fiber.Ctx, into any) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send application/json")
-	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: "+err.Error())
-	}
-	if dec.More() {
-		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: data after the object")
-	}
-	return nil
 }

@@ -107,6 +107,15 @@ func TestSettingsAPI(t *testing.T) {
 		if e := errorJSON(t, body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Detail, "small_count") {
 			t.Fatalf("unknown field: %d %+v", resp.StatusCode, e)
 		}
+		for _, trailing := range []string{"}", "]", " {}", " x"} {
+			resp, body = put(`{"name": "Region Test", "small_count_threshold": 7}` + trailing)
+			if e := errorJSON(t, body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Detail, "after the object") {
+				t.Errorf("data after the object (%q): %d %+v", trailing, resp.StatusCode, e)
+			}
+		}
+		if region, err := sb.tenants.BySlug(context.Background(), sb.region.Slug); err != nil || region.Settings.Effective().SmallCountThreshold == 7 {
+			t.Fatalf("a refused body changed the settings (%v)", err)
+		}
 		resp, body = put(`{"name": "Region Test", "small_count_threshold": 6, "languages": ["sv"]}`)
 		var got apiSettings
 		if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != http.StatusOK {
