@@ -66,12 +66,9 @@ func (s *server) apiUnitImport(c *fiber.Ctx) error {
 	if dryRun {
 		return c.JSON(out)
 	}
-	var units []tenants.Unit
-	if out.BadRows > 0 {
-		err = importRefusal(preview.Rows)
-	} else {
-		units, err = s.cfg.Units.Import(c.UserContext(), region.ID, preview.Rows, nil)
-	}
+	// Import checks the rows again and refuses a file with bad rows
+	// without writing, each problem reported once.
+	units, err := s.cfg.Units.Import(c.UserContext(), region.ID, preview.Rows, nil)
 	var ve *tenants.ValidationError
 	if errors.As(err, &ve) {
 		// The problems carry their lines, which the usual error answer

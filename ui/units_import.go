@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -207,29 +206,6 @@ func (s *server) newImportPreviewPage(c *fiber.Ctx, name string, preview tenants
 		p.Rows[i] = v
 	}
 	return p
-}
-
-// importRefusal refuses a previewed file with bad rows the way
-// UnitStore.Import does: the count of bad rows first, then each problem
-// with its line in Args. (Import checks the rows again and would report a
-// problem ParseUnitCSV found twice, so a file known to be bad is refused
-// from its preview.)
-func importRefusal(rows []tenants.UnitImportRow) *tenants.ValidationError {
-	v := &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "file", Key: "validation.import_bad_rows"}}}
-	bad := 0
-	for _, r := range rows {
-		if r.OK() {
-			continue
-		}
-		bad++
-		for _, p := range r.Problems {
-			args := map[string]any{"Line": r.Line}
-			maps.Copy(args, p.Args)
-			v.Fields = append(v.Fields, tenants.FieldError{Field: p.Field, Key: p.Key, Args: args})
-		}
-	}
-	v.Fields[0].Args = map[string]any{"Count": bad}
-	return v
 }
 
 // importProblems translates the store's refusal of an import: the count of
