@@ -9,20 +9,9 @@ import (
 	"github.com/kamrat/kamrat/tenants"
 )
 
-// multipartRoom is what an upload's request needs beyond the file itself:
-// the multipart envelope, the CSRF token, the file's name.
-const multipartRoom = 64 << 10
-
 // maxDocumentBytes is the largest document this server takes.
-func maxDocumentBytes(c *fiber.Ctx) int64 { return documentLimit(c.App().Config().BodyLimit) }
-
-// documentLimit is the store's cap on a document, or less when the app's
-// request body limit leaves less room, in whole MiB so that the limit can
-// be told plainly. A larger request is refused by the HTTP server (413)
-// before any handler sees it.
-func documentLimit(bodyLimit int) int64 {
-	room := int64(bodyLimit) - multipartRoom
-	return max(0, min(tenants.MaxDocumentBytes, room&^(1<<20-1)))
+func maxDocumentBytes(c *fiber.Ctx) int64 {
+	return int64(uploadLimit(c.App().Config().BodyLimit, tenants.MaxDocumentBytes))
 }
 
 // addAgreementDocument stores the uploaded multipart field "file" with the

@@ -551,7 +551,7 @@ func TestAgreementDocuments(t *testing.T) {
 		}
 
 		before := ab.snapshot(t)
-		limit := documentLimit(ab.app.Config().BodyLimit)
+		limit := int64(uploadLimit(ab.app.Config().BodyLimit, tenants.MaxDocumentBytes))
 		tooBig := bytes.Repeat([]byte("a"), int(limit)+1)
 		for _, tc := range []struct {
 			name, file string

@@ -94,6 +94,18 @@ func pathID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
+// multipartRoom is what an upload's request needs beyond the file itself:
+// the multipart envelope, the CSRF token, the file's name.
+const multipartRoom = 64 << 10
+
+// uploadLimit is the largest file an upload takes: the store's cap, or
+// less when the server's body limit leaves less room, in whole MiB so that
+// the limit can be told plainly. A request above the body limit never
+// reaches a handler; the server answers it with 413.
+func uploadLimit(bodyLimit, storeCap int) int {
+	return max(0, min(storeCap, (bodyLimit-multipartRoom)&^(1<<20-1)))
+}
+
 // decodeJSON reads a JSON request body strictly: unknown fields and
 // trailing data are a 400, so a misspelt field is not silently ignored.
 func decodeJSON(c *fiber.Ctx, into any) error {

@@ -66,20 +66,9 @@ type importRowView struct {
 
 func (unitImportPreviewPage) templateName() string { return "units_import_preview" }
 
-// importFormAllowance is room for the multipart form around the file (the
-// CSRF token, part headers) within the server's body limit.
-const importFormAllowance = 64 << 10
-
-// importUploadLimit is the largest file the upload form takes, in whole
-// MiB: the store's limit, or less when the server's body limit is lower.
-// A request above the body limit never reaches a handler; the server
-// answers it with 413.
+// importUploadLimit is the largest file the upload form takes.
 func importUploadLimit(c *fiber.Ctx) int {
-	limit := tenants.MaxUnitImportBytes
-	if body := (c.App().Config().BodyLimit - importFormAllowance) >> 20 << 20; body < limit {
-		limit = body
-	}
-	return limit
+	return uploadLimit(c.App().Config().BodyLimit, tenants.MaxUnitImportBytes)
 }
 
 // unitImportShow shows the upload form.
@@ -142,7 +131,7 @@ func (s *server) previewUpload(c *fiber.Ctx) (unitImportPreviewPage, error) {
 	if p.Draft, err = s.signImport(c, name, data); err != nil {
 		return p, err
 	}
-	if len(p.Draft.Content)+importFormAllowance > c.App().Config().BodyLimit {
+	if len(p.Draft.Content)+multipartRoom > c.App().Config().BodyLimit {
 		// The confirm form must fit in what the server accepts.
 		return p, fileProblem("units.import.too_large_to_confirm", nil)
 	}
@@ -153,7 +142,7 @@ func (s *server) previewUpload(c *fiber.Ctx) (unitImportPreviewPage, error) {
 // large one.
 func uploadedCSV(c *fiber.Ctx, limit int) (string, []byte, error) {
 	tooLarge := fileProblem("validation.file_too_large", map[string]any{"MaxMiB": limit >> 20})
-	if c.Request().Header.ContentLength() > limit+importFormAllowance {
+	if c.Request().Header.ContentLength() > limit+multipartRoom {
 		return "", nil, tooLarge
 	}
 	fh, err := c.FormFile("file")
