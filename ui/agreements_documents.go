@@ -2,7 +2,6 @@ package ui
 
 import (
 	"mime"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -70,7 +69,7 @@ func (s *server) agreementDocumentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docID, err := pathDocID(c)
+	docID, err := pathParamID(c, "doc")
 	if err != nil {
 		return err
 	}
@@ -95,7 +94,7 @@ func (s *server) agreementDocumentRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	docID, err := pathDocID(c)
+	docID, err := pathParamID(c, "doc")
 	if err != nil {
 		return err
 	}
@@ -108,13 +107,4 @@ func (s *server) agreementDocumentRemove(c *fiber.Ctx) error {
 	}
 	s.auditAdmin(c, "agreement.document_remove", "agreement_document", itoa(docID))
 	return c.Redirect(agreementsURL(c)+"/"+itoa(id)+"#documents", fiber.StatusSeeOther)
-}
-
-// pathDocID reads the :doc route parameter like pathID.
-func pathDocID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("doc"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
 }

@@ -86,8 +86,11 @@ func formID(v, field string) (int64, error) {
 
 // pathID reads the :id route parameter; a malformed one is a 404, like an
 // id that does not exist.
-func pathID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+func pathID(c *fiber.Ctx) (int64, error) { return pathParamID(c, "id") }
+
+// pathParamID reads a numeric route parameter (:doc, :session) like pathID.
+func pathParamID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fiber.ErrNotFound
 	}

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -190,9 +188,9 @@ func (s *server) introSessionRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sessionID, err := strconv.ParseInt(c.Params("session"), 10, 64)
-	if err != nil || sessionID <= 0 {
-		return fiber.ErrNotFound
+	sessionID, err := pathParamID(c, "session")
+	if err != nil {
+		return err
 	}
 	if err := s.cfg.Units.RemoveIntroSession(c.UserContext(), region.ID, id, sessionID); err != nil {
 		return err
