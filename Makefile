@@ -28,7 +28,7 @@ test: ## run every test with -race; PostgreSQL too when KAMRAT_TEST_DATABASE_URL
 	$(GOTESTSUM) --format pkgname-and-test-fails --format-hide-empty-pkg -- -race -count=1 ./...
 
 .PHONY: test-pg
-test-pg: ## run every test on SQLite and on the local PostgreSQL ($(PG_TEST_URL))
+test-pg: ## run every test on SQLite and on the local PostgreSQL (postgres@127.0.0.1:5432; PG_TEST_URL=… for another)
 	KAMRAT_TEST_DATABASE_URL='$(PG_TEST_URL)' $(MAKE) --no-print-directory test
 
 .PHONY: e2e
