@@ -62,11 +62,7 @@ func (s *server) apiGatheringIndex(c *fiber.Ctx) error {
 
 // apiGatheringShow answers GET /api/v1/regions/{region}/gatherings/{id}.
 func (s *server) apiGatheringShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -106,11 +102,7 @@ func (s *server) apiGatheringCreate(c *fiber.Ctx) error {
 // apiGatheringAttendance answers PUT
 // /api/v1/regions/{region}/gatherings/{id}/attendance.
 func (s *server) apiGatheringAttendance(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

@@ -55,11 +55,7 @@ func (s *server) apiPeerAccount(c *fiber.Ctx) error {
 
 // apiPeerHistory answers GET /api/v1/regions/{region}/peers/{id}/history.
 func (s *server) apiPeerHistory(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -11,11 +9,7 @@ import (
 // apiPeerTrainings answers GET
 // /api/v1/regions/{region}/peers/{id}/trainings with the certification.
 func (s *server) apiPeerTrainings(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -40,11 +34,7 @@ func apiTrainingListOf(trainings []tenants.Training) apiTrainingList {
 // apiPeerTrainingCreate answers POST
 // /api/v1/regions/{region}/peers/{id}/trainings.
 func (s *server) apiPeerTrainingCreate(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -67,17 +57,13 @@ func (s *server) apiPeerTrainingCreate(c *fiber.Ctx) error {
 // apiPeerTrainingDelete answers DELETE
 // /api/v1/regions/{region}/peers/{id}/trainings/{training}.
 func (s *server) apiPeerTrainingDelete(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
-	id, err := pathID(c)
+	trainingID, err := pathParamID(c, "training")
 	if err != nil {
 		return err
-	}
-	trainingID, err := strconv.ParseInt(c.Params("training"), 10, 64)
-	if err != nil || trainingID <= 0 {
-		return fiber.ErrNotFound
 	}
 	if err := s.cfg.Peers.RemoveTraining(c.UserContext(), currentRegion(c).ID, orgID, id, trainingID); err != nil {
 		return err

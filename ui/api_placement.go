@@ -101,11 +101,7 @@ func (s *server) apiPlacementIndex(c *fiber.Ctx) error {
 
 // apiPlacementShow answers GET /api/v1/regions/{region}/placements/{id}.
 func (s *server) apiPlacementShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -148,11 +144,7 @@ func (s *server) apiPlacementCreate(c *fiber.Ctx) error {
 
 // apiPlacementUpdate answers PUT /api/v1/regions/{region}/placements/{id}.
 func (s *server) apiPlacementUpdate(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

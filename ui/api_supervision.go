@@ -97,11 +97,7 @@ func (s *server) apiSupervisionIndex(c *fiber.Ctx) error {
 
 // apiSupervisionShow answers GET /api/v1/regions/{region}/supervision_sessions/{id}.
 func (s *server) apiSupervisionShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -143,11 +139,7 @@ func (s *server) apiSupervisionCreate(c *fiber.Ctx) error {
 
 // apiSupervisionDelete answers DELETE /api/v1/regions/{region}/supervision_sessions/{id}.
 func (s *server) apiSupervisionDelete(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,7 @@ func (gatheringPage) templateName() string { return "gatherings_show" }
 
 // gatheringShow renders one gathering of the organisation.
 func (s *server) gatheringShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -73,11 +69,7 @@ func (s *server) newGatheringPage(c *fiber.Ctx, orgID, id int64, f form, ticked 
 // gatheringAttendance replaces who attended; nothing changes when the
 // gathering lies ahead or a ticked peer is not the organisation's.
 func (s *server) gatheringAttendance(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -104,11 +96,7 @@ func (s *server) gatheringAttendance(c *fiber.Ctx) error {
 
 // gatheringRemove deletes a gathering with its attendance.
 func (s *server) gatheringRemove(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,19 @@ func coordinatorOrganisation(c *fiber.Ctx) (int64, error) {
 	return *p.Membership.OrganisationID, nil
 }
 
+// coordinatorPathID returns the caller's organisation
+// (coordinatorOrganisation) and the id in the path (pathID): the record a
+// coordinator's route acts on, looked up within that organisation only.
+func coordinatorPathID(c *fiber.Ctx) (orgID, id int64, err error) {
+	if orgID, err = coordinatorOrganisation(c); err != nil {
+		return 0, 0, err
+	}
+	if id, err = pathID(c); err != nil {
+		return 0, 0, err
+	}
+	return orgID, id, nil
+}
+
 // auditPeer records an access to a peer's record — opening it (peer.read)
 // is a read of personal data, like every change — with the caller's role
 // and organisation, and the peer as both object and subject.

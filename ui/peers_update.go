@@ -53,11 +53,7 @@ func (s *server) renderPeerEdit(c *fiber.Ctx, stored tenants.Peer, pf peerForm, 
 // coordinatorPeer loads the :id peer of the caller's organisation, with
 // contact data; a peer of any other organisation is not found.
 func (s *server) coordinatorPeer(c *fiber.Ctx) (tenants.Peer, error) {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return tenants.Peer{}, err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return tenants.Peer{}, err
 	}

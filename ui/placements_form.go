@@ -160,11 +160,7 @@ func (s *server) placementCreate(c *fiber.Ctx) error {
 
 // placementEdit shows the form filled with the placement.
 func (s *server) placementEdit(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -186,11 +182,7 @@ func (s *server) placementEdit(c *fiber.Ctx) error {
 // placementUpdate saves the changed placement and shows it with its
 // warnings; nothing changes when any field is wrong.
 func (s *server) placementUpdate(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

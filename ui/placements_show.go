@@ -23,11 +23,7 @@ func (placementPage) templateName() string { return "placements_show" }
 
 // placementShow renders one placement of the organisation's peers.
 func (s *server) placementShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -68,11 +64,7 @@ func (s *server) warningTexts(lang string, warnings []tenants.Warning) []string 
 
 // placementRemove deletes a placement recorded by mistake.
 func (s *server) placementRemove(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}

@@ -19,11 +19,7 @@ func (supervisionPage) templateName() string { return "supervision_show" }
 
 // supervisionShow renders one session of the organisation.
 func (s *server) supervisionShow(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
@@ -50,11 +46,7 @@ func (s *server) supervisionShow(c *fiber.Ctx) error {
 
 // supervisionRemove deletes a session recorded by mistake.
 func (s *server) supervisionRemove(c *fiber.Ctx) error {
-	orgID, err := coordinatorOrganisation(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c)
+	orgID, id, err := coordinatorPathID(c)
 	if err != nil {
 		return err
 	}
