@@ -96,14 +96,5 @@ func (s *server) gatheringAttendance(c *fiber.Ctx) error {
 
 // gatheringRemove deletes a gathering with its attendance.
 func (s *server) gatheringRemove(c *fiber.Ctx) error {
-	orgID, id, err := coordinatorPathID(c)
-	if err != nil {
-		return err
-	}
-	region := currentRegion(c)
-	if err := s.cfg.Gatherings.Remove(c.UserContext(), region.ID, orgID, id); err != nil {
-		return err
-	}
-	s.auditAdmin(c, "gathering.remove", "gathering", itoa(id))
-	return c.Redirect(peerWorkURL(region)+"/gatherings", fiber.StatusSeeOther)
+	return s.peerWorkRemove(c, s.cfg.Gatherings.Remove, "gathering.remove", "gathering", "/gatherings")
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -172,4 +174,20 @@ func peerIDsFrom(values []string) ([]int64, error) {
 		}
 	}
 	return ids, nil
+}
+
+// peerWorkRemove deletes the :id record of the caller's organisation with
+// remove (a store's Remove), logs action on it and goes back to the list
+// at listPath under peerWorkURL.
+func (s *server) peerWorkRemove(c *fiber.Ctx, remove func(ctx context.Context, tenantID, orgID, id int64) error, action, objectType, listPath string) error {
+	orgID, id, err := coordinatorPathID(c)
+	if err != nil {
+		return err
+	}
+	region := currentRegion(c)
+	if err := remove(c.UserContext(), region.ID, orgID, id); err != nil {
+		return err
+	}
+	s.auditAdmin(c, action, objectType, itoa(id))
+	return c.Redirect(peerWorkURL(region)+listPath, fiber.StatusSeeOther)
 }

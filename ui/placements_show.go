@@ -64,14 +64,5 @@ func (s *server) warningTexts(lang string, warnings []tenants.Warning) []string 
 
 // placementRemove deletes a placement recorded by mistake.
 func (s *server) placementRemove(c *fiber.Ctx) error {
-	orgID, id, err := coordinatorPathID(c)
-	if err != nil {
-		return err
-	}
-	region := currentRegion(c)
-	if err := s.cfg.Placements.Remove(c.UserContext(), region.ID, orgID, id); err != nil {
-		return err
-	}
-	s.auditAdmin(c, "placement.remove", "placement", itoa(id))
-	return c.Redirect(peerWorkURL(region)+"/placements", fiber.StatusSeeOther)
+	return s.peerWorkRemove(c, s.cfg.Placements.Remove, "placement.remove", "placement", "/placements")
 }

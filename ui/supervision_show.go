@@ -46,14 +46,5 @@ func (s *server) supervisionShow(c *fiber.Ctx) error {
 
 // supervisionRemove deletes a session recorded by mistake.
 func (s *server) supervisionRemove(c *fiber.Ctx) error {
-	orgID, id, err := coordinatorPathID(c)
-	if err != nil {
-		return err
-	}
-	region := currentRegion(c)
-	if err := s.cfg.Supervision.Remove(c.UserContext(), region.ID, orgID, id); err != nil {
-		return err
-	}
-	s.auditAdmin(c, "supervision.remove", "supervision", itoa(id))
-	return c.Redirect(peerWorkURL(region)+"/supervision", fiber.StatusSeeOther)
+	return s.peerWorkRemove(c, s.cfg.Supervision.Remove, "supervision.remove", "supervision", "/supervision")
 }
