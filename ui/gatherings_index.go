@@ -2,6 +2,8 @@ package ui
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
 )
 
 // gatheringsPage lists the organisation's continuing education and
@@ -37,10 +39,14 @@ func (s *server) gatheringsIndex(c *fiber.Ctx) error {
 	today := todayInSweden()
 	p := gatheringsPage{basePage: base, Nav: s.peerWorkNav(base.Lang, region, "gatherings.title"), BaseURL: peerWorkURL(region) + "/gatherings"}
 	for _, g := range list {
-		p.Gatherings = append(p.Gatherings, gatheringRow{
-			ID: g.ID, HeldOn: g.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "gatherings.kind."+string(g.Kind), nil),
-			Title: g.Title, Attended: len(g.PeerIDs), Planned: g.HeldOn.After(today),
-		})
+		p.Gatherings = append(p.Gatherings, s.gatheringRowOf(base.Lang, g, today))
 	}
 	return s.renderPage(c, p)
+}
+
+func (s *server) gatheringRowOf(lang string, g tenants.Gathering, today tenants.Date) gatheringRow {
+	return gatheringRow{
+		ID: g.ID, HeldOn: g.HeldOn.String(), Kind: s.translator.Translate(lang, "gatherings.kind."+string(g.Kind), nil),
+		Title: g.Title, Attended: len(g.PeerIDs), Planned: g.HeldOn.After(today),
+	}
 }

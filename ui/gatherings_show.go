@@ -58,11 +58,7 @@ func (s *server) newGatheringPage(c *fiber.Ctx, orgID, id int64, f form, ticked 
 	}
 	return gatheringPage{
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "gatherings.title"), URL: list + "/" + itoa(id), ListURL: list,
-		Gathering: gatheringRow{
-			ID: g.ID, HeldOn: g.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "gatherings.kind."+string(g.Kind), nil),
-			Title: g.Title, Attended: len(g.PeerIDs), Planned: g.HeldOn.After(todayInSweden()),
-		},
-		Form: f, Peers: peers.checkboxes(ticked),
+		Gathering: s.gatheringRowOf(base.Lang, g, todayInSweden()), Form: f, Peers: peers.checkboxes(ticked),
 	}, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
 )
 
 // supervisionListPage lists the organisation's supervision sessions, after
@@ -56,11 +58,18 @@ func (s *server) supervisionIndex(c *fiber.Ctx) error {
 		AsOf: asOf.String(), Weeks: region.Settings.Effective().SupervisionIntervalWeeks, Overdue: overdueRows(overdue, peerWorkURL(region)+"/peers/"),
 	}
 	for _, sess := range sessions {
-		p.Sessions = append(p.Sessions, supervisionRow{
-			ID: sess.ID, HeldOn: sess.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "supervision.kind."+string(sess.Kind), nil),
-			Supervisor: sess.SupervisorName, LivedExperience: sess.SupervisorLivedExperience, Minutes: sess.DurationMinutes,
-			Peers: strings.Join(peers.namesOf(sess.PeerIDs), ", "),
-		})
+		row := s.supervisionRowOf(base.Lang, sess)
+		row.Peers = strings.Join(peers.namesOf(sess.PeerIDs), ", ")
+		p.Sessions = append(p.Sessions, row)
 	}
 	return s.renderPage(c, p)
+}
+
+// supervisionRowOf is the session without its attendees, whom the list
+// and the session's page show each their own way.
+func (s *server) supervisionRowOf(lang string, sess tenants.SupervisionSession) supervisionRow {
+	return supervisionRow{
+		ID: sess.ID, HeldOn: sess.HeldOn.String(), Kind: s.translator.Translate(lang, "supervision.kind."+string(sess.Kind), nil),
+		Supervisor: sess.SupervisorName, LivedExperience: sess.SupervisorLivedExperience, Minutes: sess.DurationMinutes,
+	}
 }

@@ -36,11 +36,7 @@ func (s *server) supervisionShow(c *fiber.Ctx) error {
 	list := peerWorkURL(region) + "/supervision"
 	return s.renderPage(c, supervisionPage{
 		basePage: base, Nav: s.peerWorkNav(base.Lang, region, "supervision.title"), URL: list + "/" + itoa(id), ListURL: list,
-		Session: supervisionRow{
-			ID: sess.ID, HeldOn: sess.HeldOn.String(), Kind: s.translator.Translate(base.Lang, "supervision.kind."+string(sess.Kind), nil),
-			Supervisor: sess.SupervisorName, LivedExperience: sess.SupervisorLivedExperience, Minutes: sess.DurationMinutes,
-		},
-		Peers: peers.namesOf(sess.PeerIDs),
+		Session: s.supervisionRowOf(base.Lang, sess), Peers: peers.namesOf(sess.PeerIDs),
 	})
 }
 
