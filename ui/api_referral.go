@@ -286,16 +286,7 @@ func (s *server) apiReferralShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, region := c.UserContext(), currentRegion(c)
-	r, err := s.cfg.Referrals.OrganisationReferral(ctx, region.ID, orgID, id)
-	if err != nil {
-		return err
-	}
-	attempts, err := s.cfg.Referrals.ContactAttempts(ctx, region.ID, orgID, id)
-	if err != nil {
-		return err
-	}
-	events, err := s.cfg.Referrals.History(ctx, region.ID, orgID, id)
+	r, attempts, events, err := s.loadReferralRecord(c.UserContext(), currentRegion(c).ID, orgID, id)
 	if err != nil {
 		return err
 	}
