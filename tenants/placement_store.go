@@ -120,20 +120,21 @@ func (s *PlacementStore) PeerPlacements(ctx context.Context, tenantID, orgID, pe
 	return list, err
 }
 
-// Warnings returns a placement's warnings as they stand now (the unit may
-// have become ready since, or an agreement come into force), or
-// ErrNotFound.
-func (s *PlacementStore) Warnings(ctx context.Context, tenantID, orgID, id int64) ([]Warning, error) {
+// PlacementWithWarnings returns a placement with its warnings as they
+// stand now (the unit may have become ready since, or an agreement come
+// into force), in one read, or ErrNotFound.
+func (s *PlacementStore) PlacementWithWarnings(ctx context.Context, tenantID, orgID, id int64) (Placement, []Warning, error) {
+	var p Placement
 	var warnings []Warning
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
-		p, err := loadPlacement(ctx, tx, tenantID, orgID, id)
-		if err != nil {
+		var err error
+		if p, err = loadPlacement(ctx, tx, tenantID, orgID, id); err != nil {
 			return err
 		}
 		warnings, err = placementWarnings(ctx, tx, p)
 		return err
 	})
-	return warnings, err
+	return p, warnings, err
 }
 
 // Remove deletes a placement recorded by mistake (one that has ended is

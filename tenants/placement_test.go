@@ -108,14 +108,14 @@ func TestPlacements(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		warnings, err = f.placements.Warnings(ctx, f.a.ID, f.orgA.ID, p.ID)
+		_, warnings, err = f.placements.PlacementWithWarnings(ctx, f.a.ID, f.orgA.ID, p.ID)
 		if err != nil || !slices.Equal(warningKeys(warnings), []string{tenants.WarnNoBudgetedPosition}) {
 			t.Fatalf("ready unit, draft agreement: %q (%v)", warningKeys(warnings), err)
 		}
 		if _, err := agreements.SetStatus(ctx, f.a.ID, 0, iop.ID, tenants.AgreementActive); err != nil {
 			t.Fatal(err)
 		}
-		if warnings, err = f.placements.Warnings(ctx, f.a.ID, f.orgA.ID, p.ID); err != nil || len(warnings) != 0 {
+		if _, warnings, err = f.placements.PlacementWithWarnings(ctx, f.a.ID, f.orgA.ID, p.ID); err != nil || len(warnings) != 0 {
 			t.Fatalf("ready unit, active agreement: %q (%v), want none", warningKeys(warnings), err)
 		}
 

@@ -244,7 +244,27 @@ func (s *ReferralStore) Inbox(ctx context.Context, tenantID, orgID int64) ([]Org
 // today. It returns ErrNotFound for a referral to another organisation or
 // region.
 func (s *ReferralStore) OrganisationReferral(ctx context.Context, tenantID, orgID, referralID int64) (OrganisationReferral, error) {
-	var out OrganisationReferral
+	rec, err := s.record(ctx, tenantID, orgID, referralID, false)
+	return rec.OrganisationReferral, err
+}
+
+// ReferralRecord is a referral as its organisation's page shows it: the
+// referral (with contact data as OrganisationReferral gives it), its
+// contact attempts and its status history.
+type ReferralRecord struct {
+	OrganisationReferral
+	Attempts []ContactAttempt
+	History  []ReferralEvent
+}
+
+// Record returns the whole ReferralRecord in one read, or ErrNotFound for
+// a referral to another organisation or region.
+func (s *ReferralStore) Record(ctx context.Context, tenantID, orgID, referralID int64) (ReferralRecord, error) {
+	return s.record(ctx, tenantID, orgID, referralID, true)
+}
+
+func (s *ReferralStore) record(ctx context.Context, tenantID, orgID, referralID int64, whole bool) (ReferralRecord, error) {
+	var out ReferralRecord
 	var sealed *string
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
 		list, err := s.organisationReferrals(ctx, tx, tenantID, orgID, referralID)
@@ -254,7 +274,7 @@ func (s *ReferralStore) OrganisationReferral(ctx context.Context, tenantID, orgI
 		if len(list) == 0 {
 			return fmt.Errorf("referral: %w", ErrNotFound)
 		}
-		out = list[0]
+		out.OrganisationReferral = list[0]
 		var p Participant
 		if err := translate(tx.NewSelect().Model(&p).Where("tenant_id = ? AND id = ?", tenantID, out.ParticipantID).Scan(ctx), "participant"); err != nil {
 			return err
@@ -262,18 +282,25 @@ func (s *ReferralStore) OrganisationReferral(ctx context.Context, tenantID, orgI
 		if p.ContactShareable(today(s.now())) {
 			sealed = p.ContactEnc
 		}
-		return nil
+		if !whole {
+			return nil
+		}
+		if out.Attempts, err = contactAttempts(ctx, tx, tenantID, referralID); err != nil {
+			return err
+		}
+		out.History, err = referralHistory(ctx, tx, tenantID, referralID)
+		return err
 	})
 	if err != nil || sealed == nil {
 		return out, err
 	}
 	plain, err := s.sealer.Open(*sealed)
 	if err != nil {
-		return OrganisationReferral{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
+		return ReferralRecord{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
 	}
 	var c ParticipantContact
 	if err := json.Unmarshal([]byte(plain), &c); err != nil {
-		return OrganisationReferral{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
+		return ReferralRecord{}, fmt.Errorf("open contact of referral %d: %w", referralID, err)
 	}
 	out.Contact = &c
 	return out, nil
@@ -439,10 +466,18 @@ func (s *ReferralStore) ContactAttempts(ctx context.Context, tenantID, orgID, re
 		if _, err := loadReferral(ctx, tx, tenantID, orgID, referralID, false); err != nil {
 			return err
 		}
-		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
-			Order("attempted_on", "id").Scan(ctx), "list contact attempts")
+		var err error
+		list, err = contactAttempts(ctx, tx, tenantID, referralID)
+		return err
 	})
 	return list, err
+}
+
+func contactAttempts(ctx context.Context, tx *Tx, tenantID, referralID int64) ([]ContactAttempt, error) {
+	var list []ContactAttempt
+	err := tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
+		Order("attempted_on", "id").Scan(ctx)
+	return list, translate(err, "list contact attempts")
 }
 
 // History returns a referral's status history, oldest first, or
@@ -453,10 +488,18 @@ func (s *ReferralStore) History(ctx context.Context, tenantID, orgID, referralID
 		if _, err := loadReferral(ctx, tx, tenantID, orgID, referralID, false); err != nil {
 			return err
 		}
-		return translate(tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
-			Order("at", "id").Scan(ctx), "referral history")
+		var err error
+		list, err = referralHistory(ctx, tx, tenantID, referralID)
+		return err
 	})
 	return list, err
+}
+
+func referralHistory(ctx context.Context, tx *Tx, tenantID, referralID int64) ([]ReferralEvent, error) {
+	var list []ReferralEvent
+	err := tx.NewSelect().Model(&list).Where("tenant_id = ? AND referral_id = ?", tenantID, referralID).
+		Order("at", "id").Scan(ctx)
+	return list, translate(err, "referral history")
 }
 
 // WithdrawConsentAtUnit withdraws the consent of the unit's participant

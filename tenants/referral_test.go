@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -221,6 +222,14 @@ func TestReferralLifecycle(t *testing.T) {
 		}
 		if list, err := f.refs.ContactAttempts(ctx, f.a.ID, f.orgA.ID, cr.ID); err != nil || len(list) != 2 {
 			t.Fatalf("attempts %+v (%v), want 2", list, err)
+		}
+		// The page's one read: the referral, its attempts and its history.
+		rec, err := f.refs.Record(ctx, f.a.ID, f.orgA.ID, cr.ID)
+		if err != nil || rec.ID != cr.ID || len(rec.Attempts) != 2 || len(rec.History) < 3 || rec.History[len(rec.History)-1].To != tenants.ReferralContacted {
+			t.Fatalf("record: %+v (%v)", rec, err)
+		}
+		if _, err := f.refs.Record(ctx, f.a.ID, f.orgB.ID, cr.ID); !errors.Is(err, tenants.ErrNotFound) {
+			t.Fatalf("another organisation's record: %v, want ErrNotFound", err)
 		}
 		if _, err := f.refs.Close(ctx, f.a.ID, f.orgA.ID, f.coordinator, cr.ID, tenants.ClosureConsentWithdrawn); err == nil {
 			t.Fatal("closed with the withdrawal's reason by hand")

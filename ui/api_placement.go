@@ -106,11 +106,7 @@ func (s *server) apiPlacementShow(c *fiber.Ctx) error {
 		return err
 	}
 	region, ctx := currentRegion(c), c.UserContext()
-	p, err := s.cfg.Placements.Placement(ctx, region.ID, orgID, id)
-	if err != nil {
-		return err
-	}
-	warnings, err := s.cfg.Placements.Warnings(ctx, region.ID, orgID, id)
+	p, warnings, err := s.cfg.Placements.PlacementWithWarnings(ctx, region.ID, orgID, id)
 	if err != nil {
 		return err
 	}

@@ -286,19 +286,19 @@ func (s *server) apiReferralShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, attempts, events, err := s.loadReferralRecord(c.UserContext(), currentRegion(c).ID, orgID, id)
+	rec, err := s.cfg.Referrals.Record(c.UserContext(), currentRegion(c).ID, orgID, id)
 	if err != nil {
 		return err
 	}
-	out := apiOrgReferralOf(r)
+	out := apiOrgReferralOf(rec.OrganisationReferral)
 	out.ContactAttempts, out.History = []apiAttempt{}, []apiReferralEvent{}
-	for _, a := range attempts {
+	for _, a := range rec.Attempts {
 		out.ContactAttempts = append(out.ContactAttempts, apiAttempt{AttemptedOn: a.AttemptedOn.String(), Method: string(a.Method), Reached: a.Reached})
 	}
-	for _, e := range events {
+	for _, e := range rec.History {
 		out.History = append(out.History, apiReferralEvent{At: e.At, From: string(e.From), To: string(e.To), Reason: e.Reason, Note: e.Note})
 	}
-	s.auditParticipant(c, "participant.read", "referral", id, r.Code)
+	s.auditParticipant(c, "participant.read", "referral", id, rec.Code)
 	return c.JSON(out)
 }
 

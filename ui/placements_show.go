@@ -28,11 +28,7 @@ func (s *server) placementShow(c *fiber.Ctx) error {
 		return err
 	}
 	region, ctx := currentRegion(c), c.UserContext()
-	pl, err := s.cfg.Placements.Placement(ctx, region.ID, orgID, id)
-	if err != nil {
-		return err
-	}
-	warnings, err := s.cfg.Placements.Warnings(ctx, region.ID, orgID, id)
+	pl, warnings, err := s.cfg.Placements.PlacementWithWarnings(ctx, region.ID, orgID, id)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
@@ -50,21 +48,6 @@ type referralEventRow struct {
 
 var attemptFields = []string{"attempted_on", "method", "reached"}
 
-// loadReferralRecord reads a referral of the organisation with its
-// contact attempts and status history, as its page and the API show it.
-func (s *server) loadReferralRecord(ctx context.Context, tenantID, orgID, id int64) (tenants.OrganisationReferral, []tenants.ContactAttempt, []tenants.ReferralEvent, error) {
-	r, err := s.cfg.Referrals.OrganisationReferral(ctx, tenantID, orgID, id)
-	if err != nil {
-		return r, nil, nil, err
-	}
-	attempts, err := s.cfg.Referrals.ContactAttempts(ctx, tenantID, orgID, id)
-	if err != nil {
-		return r, nil, nil, err
-	}
-	events, err := s.cfg.Referrals.History(ctx, tenantID, orgID, id)
-	return r, attempts, events, err
-}
-
 // referralShow shows a referral of the coordinator's organisation; opening
 // it is a read of the participant's data and is logged.
 func (s *server) referralShow(c *fiber.Ctx) error {
@@ -89,10 +72,11 @@ func (s *server) showReferral(c *fiber.Ctx, forms referralForms, refused bool) e
 		return err
 	}
 	ctx, region := c.UserContext(), currentRegion(c)
-	r, attempts, events, err := s.loadReferralRecord(ctx, region.ID, orgID, id)
+	rec, err := s.cfg.Referrals.Record(ctx, region.ID, orgID, id)
 	if err != nil {
 		return err
 	}
+	r, attempts, events := rec.OrganisationReferral, rec.Attempts, rec.History
 	members, err := s.cfg.Policy.Identities.Members(ctx, region.ID)
 	if err != nil {
 		return err
