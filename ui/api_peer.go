@@ -160,22 +160,3 @@ func (s *server) apiPeerWithCertification(c *fiber.Ctx, p tenants.Peer) (apiPeer
 	out.Certification = &cert
 	return out, nil
 }
-
-// refuseTrainingJSON answers a refused training (422) with each problem
-// on its field as the body names it, labelled as a training's field:
-// field.title is another form's label.
-func (s *server) refuseTrainingJSON(c *fiber.Ctx, err error) error {
-	ve, ok := err.(*tenants.ValidationError)
-	if !ok || ve == nil {
-		return err
-	}
-	lang := s.language(c)
-	body := errorBody{Status: fiber.StatusUnprocessableEntity, Message: s.statusMessage(lang, fiber.StatusUnprocessableEntity), RequestID: requestID(c)}
-	for _, f := range ve.Fields {
-		labelled := f
-		labelled.Field = trainingField(f.Field)
-		body.Fields = append(body.Fields, fieldIssue{Field: f.Field, Message: s.translator.FieldMessage(lang, labelled)})
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusUnprocessableEntity).JSON(errorResponse{Error: body})
-}

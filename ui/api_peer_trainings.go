@@ -48,7 +48,9 @@ func (s *server) apiPeerTrainingCreate(c *fiber.Ctx) error {
 		t, err = s.cfg.Peers.AddTraining(c.UserContext(), currentRegion(c).ID, orgID, id, t)
 	}
 	if err != nil {
-		return s.refuseTrainingJSON(c, err)
+		// A training's fields are labelled as such: field.title is
+		// another form's label.
+		return withFieldLabels(err, trainingField)
 	}
 	s.auditPeer(c, "peer.training_add", id)
 	return c.Status(fiber.StatusCreated).JSON(apiTrainingOf(t))

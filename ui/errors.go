@@ -33,6 +33,27 @@ type fieldIssue struct {
 	Message string `json:"message"`
 }
 
+// labelledFields wraps a validation error whose fields read under other
+// labels than field.<name>, where a name means something else elsewhere
+// (a training's "title" is not an agreement's). The answer keeps the field
+// names; only the messages' labels change.
+type labelledFields struct {
+	error
+	label func(field string) string
+}
+
+func (l *labelledFields) Unwrap() error { return l.error }
+
+// withFieldLabels labels err's field problems with label(field) in the
+// error answer; nil and other errors pass unchanged.
+func withFieldLabels(err error, label func(field string) string) error {
+	var ve *tenants.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	return &labelledFields{error: err, label: label}
+}
+
 // statusOf maps an error to the HTTP status the client gets. Anything the
 // domain did not classify is a 500.
 func statusOf(err error) int {
@@ -66,8 +87,14 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	var issues []fieldIssue
 	var ve *tenants.ValidationError
 	if errors.As(err, &ve) {
+		var labels *labelledFields
+		errors.As(err, &labels)
 		for _, f := range ve.Fields {
-			issues = append(issues, fieldIssue{Field: f.Field, Message: s.translator.FieldMessage(lang, f)})
+			labelled := f
+			if labels != nil {
+				labelled.Field = labels.label(f.Field)
+			}
+			issues = append(issues, fieldIssue{Field: f.Field, Message: s.translator.FieldMessage(lang, labelled)})
 		}
 	}
 
