@@ -56,7 +56,7 @@ func (s *PeerStore) Overview(ctx context.Context, tenantID, orgID int64, asOf Da
 			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).Scan(ctx); err != nil {
 			return translate(err, "list peers")
 		}
-		matches, err := currentMatches(ctx, tx, tenantID, orgID)
+		matches, err := runningMatches(ctx, tx, tenantID, orgID)
 		if err != nil {
 			return err
 		}
@@ -85,14 +85,4 @@ func (s *PeerStore) Overview(ctx context.Context, tenantID, orgID int64, asOf Da
 		return err
 	})
 	return o, err
-}
-
-// currentMatches returns how many participants each of the organisation's
-// peers supports now, by peer id.
-//
-// Matches come with the referral pathway, which does not exist yet: until
-// then every peer has none and all of an active peer's capacity is free.
-// This is the one place that has to count them.
-func currentMatches(_ context.Context, _ *Tx, _, _ int64) (map[int64]int, error) {
-	return map[int64]int{}, nil
 }

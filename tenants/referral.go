@@ -26,7 +26,7 @@ const (
 )
 
 // ReferralStatuses lists every status in lifecycle order.
-var ReferralStatuses = []ReferralStatus{ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralContacted, ReferralClosed}
+var ReferralStatuses = []ReferralStatus{ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralContacted, ReferralMatched, ReferralClosed}
 
 // Open reports whether the referral is still running.
 func (s ReferralStatus) Open() bool { return s != ReferralDeclined && s != ReferralClosed }

@@ -250,11 +250,13 @@ func (s *ReferralStore) OrganisationReferral(ctx context.Context, tenantID, orgI
 
 // ReferralRecord is a referral as its organisation's page shows it: the
 // referral (with contact data as OrganisationReferral gives it), its
-// contact attempts and its status history.
+// contact attempts, its status history, and its support: matches,
+// meetings (without notes) and follow-ups.
 type ReferralRecord struct {
 	OrganisationReferral
 	Attempts []ContactAttempt
 	History  []ReferralEvent
+	Support  ReferralSupport
 }
 
 // Record returns the whole ReferralRecord in one read, or ErrNotFound for
@@ -288,7 +290,10 @@ func (s *ReferralStore) record(ctx context.Context, tenantID, orgID, referralID 
 		if out.Attempts, err = contactAttempts(ctx, tx, tenantID, referralID); err != nil {
 			return err
 		}
-		out.History, err = referralHistory(ctx, tx, tenantID, referralID)
+		if out.History, err = referralHistory(ctx, tx, tenantID, referralID); err != nil {
+			return err
+		}
+		out.Support, err = referralSupport(ctx, tx, tenantID, referralID)
 		return err
 	})
 	if err != nil || sealed == nil {
@@ -380,7 +385,8 @@ func (s *ReferralStore) Decline(ctx context.Context, tenantID, orgID, actorID, r
 	}, string(reason), "")
 }
 
-// Close ends an accepted or contacted referral with a reason. It returns
+// Close ends an accepted, contacted or matched referral with a reason,
+// ending its match and cancelling the follow-ups not yet done. It returns
 // a *ValidationError (field "reason", validation.choice; field "status",
 // validation.referral_transition) and ErrNotFound for a referral not to the
 // organisation.
@@ -389,12 +395,14 @@ func (s *ReferralStore) Close(ctx context.Context, tenantID, orgID, actorID, ref
 		return Referral{}, fieldProblem("reason", "validation.choice", nil)
 	}
 	return s.move(ctx, tenantID, orgID, actorID, referralID, ReferralClosed, func(r *Referral) error {
-		if r.Status != ReferralAccepted && r.Status != ReferralContacted {
+		if r.Status != ReferralAccepted && r.Status != ReferralContacted && r.Status != ReferralMatched {
 			return transitionProblem(r.Status, ReferralClosed)
 		}
 		r.CloseReason = reason
 		return nil
-	}, string(reason), "")
+	}, string(reason), "", func(ctx context.Context, tx *Tx) error {
+		return endSupport(ctx, tx, tenantID, referralID, s.now().UTC(), MatchClosed)
+	})
 }
 
 // Reopen takes a closed referral up again, as contacted if the participant
@@ -542,7 +550,8 @@ func (s *ReferralStore) WithdrawConsentAtOrganisation(ctx context.Context, tenan
 
 // withdraw erases the participant's sealed contact data at once, marks
 // the consent withdrawn, closes every running referral with the reason
-// consent_withdrawn and records it all in the histories.
+// consent_withdrawn (ending its match and cancelling its follow-ups) and
+// records it all in the histories.
 func (s *ReferralStore) withdraw(ctx context.Context, tx *Tx, tenantID, actorID, participantID int64, side Side) (Withdrawal, error) {
 	now := s.now().UTC()
 	var p Participant
@@ -578,6 +587,9 @@ func (s *ReferralStore) withdraw(ctx context.Context, tx *Tx, tenantID, actorID,
 			return Withdrawal{}, translate(err, "close referral")
 		}
 		if err := recordReferralEvent(ctx, tx, tenantID, r.ID, actorID, now, r.Status, ReferralClosed, string(ClosureConsentWithdrawn), ""); err != nil {
+			return Withdrawal{}, err
+		}
+		if err := endSupport(ctx, tx, tenantID, r.ID, now, MatchConsentWithdrawn); err != nil {
 			return Withdrawal{}, err
 		}
 		w.ClosedReferralIDs = append(w.ClosedReferralIDs, r.ID)

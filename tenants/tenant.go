@@ -48,6 +48,30 @@ type TenantSettings struct {
 	// SupervisionIntervalWeeks is the longest an active peer supporter may
 	// go without supervision (handledning); a longer gap is overdue.
 	SupervisionIntervalWeeks int `json:"supervision_interval_weeks,omitempty"`
+	// MeetingNotes lets peers add a short free-text note to a meeting. Off
+	// by default: a meeting is then described by its fixed topic
+	// categories only, and no free-text health data is kept.
+	MeetingNotes bool `json:"meeting_notes,omitempty"`
+	// SkipPozQoL and SkipQPR15 turn off the second follow-up
+	// questionnaire for HIV (PozQoL) and psychiatry (QPR-15) participants;
+	// WHO-5 is asked of everyone. Both are used by default.
+	SkipPozQoL bool `json:"skip_pozqol,omitempty"`
+	SkipQPR15  bool `json:"skip_qpr15,omitempty"`
+}
+
+// FollowUpInstruments returns the questionnaires a follow-up of a
+// participant in the target group asks, in order: WHO-5 for everyone, then
+// PozQoL for HIV and QPR-15 for psychiatry unless the region turned them
+// off.
+func (s TenantSettings) FollowUpInstruments(g TargetGroup) []Instrument {
+	out := []Instrument{InstrumentWHO5}
+	switch {
+	case g == TargetHIV && !s.SkipPozQoL:
+		out = append(out, InstrumentPozQoL)
+	case g == TargetPsychiatry && !s.SkipQPR15:
+		out = append(out, InstrumentQPR15)
+	}
+	return out
 }
 
 // Defaults and limits for TenantSettings.
