@@ -119,6 +119,8 @@ func accessFixtures(t *testing.T, sb *signInBundle) map[string]int64 {
 	peerWorkFixtures(t, sb, ids)
 	offerFixtures(t, sb, ids)
 	referralFixtures(t, sb, ids)
+	supportFixtures(t, sb, ids)
+	myMatchFixtures(t, sb, ids)
 	return ids
 }
 

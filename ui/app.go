@@ -47,6 +47,8 @@ type Config struct {
 	// consent and referrals.
 	Offers    *tenants.OfferStore
 	Referrals *tenants.ReferralStore
+	// Support is what follows a referral: matches, meetings, follow-ups.
+	Support *tenants.SupportStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string
@@ -125,8 +127,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Agreements is required")
 	case cfg.Peers == nil || cfg.Supervision == nil || cfg.Gatherings == nil || cfg.Placements == nil:
 		return nil, errors.New("ui: Config.Peers, Supervision, Gatherings and Placements are required")
-	case cfg.Offers == nil || cfg.Referrals == nil:
-		return nil, errors.New("ui: Config.Offers and Referrals are required")
+	case cfg.Offers == nil || cfg.Referrals == nil || cfg.Support == nil:
+		return nil, errors.New("ui: Config.Offers, Referrals and Support are required")
 	case cfg.Mail == nil:
 		return nil, errors.New("ui: Config.Mail is required")
 	}

@@ -101,6 +101,7 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Placements:    tenants.NewPlacementStore(db),
 		Offers:        tenants.NewOfferStore(db),
 		Referrals:     tenants.NewReferralStore(db, testSealer(t)),
+		Support:       tenants.NewSupportStore(db, testSealer(t)),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

@@ -50,6 +50,7 @@ var startLinks = []struct {
 	{"peer", "read", "start.link.overview", "/org/overview"},
 	{"peer", "read", "start.link.peers", "/org/peers"},
 	{"own_profile", "read", "start.link.profile", "/me/profile"},
+	{"meeting", "create", "start.link.my_matches", "/my/matches"},
 	{"offer", "create", "start.link.offers", "/clinic/offers"},
 	{"unit", "read", "start.link.units", "/admin/units"},
 	{"organisation", "read", "start.link.organisations", "/admin/organisations"},

@@ -257,6 +257,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Placements:    tenants.NewPlacementStore(db),
 			Offers:        tenants.NewOfferStore(db),
 			Referrals:     tenants.NewReferralStore(db, sealer),
+			Support:       tenants.NewSupportStore(db, sealer),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 		}
