@@ -32,7 +32,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Placements:    tenants.NewPlacementStore(db),
 			Offers:        tenants.NewOfferStore(db),
 			Referrals:     tenants.NewReferralStore(db, testSealer(t)),
-		Support:       tenants.NewSupportStore(db, testSealer(t)),
+			Support:       tenants.NewSupportStore(db, testSealer(t)),
 			Mail:          testMail(t, db),
 		}
 	}

@@ -27,7 +27,7 @@ type settingsPage struct {
 
 func (settingsPage) templateName() string { return "settings" }
 
-var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months", "supervision_interval_weeks"}
+var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months", "supervision_interval_weeks", "meeting_notes", "follow_up_pozqol", "follow_up_qpr15"}
 
 // settingsShow renders the form with the region's current settings.
 func (s *server) settingsShow(c *fiber.Ctx) error {
@@ -38,6 +38,7 @@ func (s *server) settingsShow(c *fiber.Ctx) error {
 		"small_count_threshold": strconv.Itoa(eff.SmallCountThreshold), "contact_deadline_days": strconv.Itoa(eff.ContactDeadlineDays),
 		"follow_up_months": joinInts(eff.FollowUpMonths), "retention_months": strconv.Itoa(eff.RetentionMonths),
 		"supervision_interval_weeks": strconv.Itoa(eff.SupervisionIntervalWeeks),
+		"meeting_notes":              checked(eff.MeetingNotes), "follow_up_pozqol": checked(!eff.SkipPozQoL), "follow_up_qpr15": checked(!eff.SkipQPR15),
 	}}
 	p := s.newSettingsPage(c, f, eff.Languages)
 	p.Saved = c.Query("saved") == "1"
@@ -114,6 +115,9 @@ func settingsFromForm(f form, languages []string) (tenants.TenantSettings, error
 		RetentionMonths:     number("retention_months"),
 
 		SupervisionIntervalWeeks: number("supervision_interval_weeks"),
+		MeetingNotes:             f.Value("meeting_notes") != "",
+		SkipPozQoL:               f.Value("follow_up_pozqol") == "",
+		SkipQPR15:                f.Value("follow_up_qpr15") == "",
 	}
 	if raw := strings.TrimSpace(f.Value("follow_up_months")); raw != "" {
 		for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -151,6 +155,14 @@ type apiSettings struct {
 	// SupervisionIntervalWeeks: every active peer is supervised at least
 	// this often.
 	SupervisionIntervalWeeks int `json:"supervision_interval_weeks"`
+	// MeetingNotes lets peers add a free-text note to a meeting.
+	MeetingNotes bool `json:"meeting_notes"`
+	// SkipPozQoL and SkipQPR15 turn off the second questionnaire of
+	// follow-ups: PozQoL for HIV participants, QPR-15 for psychiatry
+	// participants (WHO-5 is always asked). Absent, like every field here,
+	// means the default: both are asked.
+	SkipPozQoL bool `json:"skip_pozqol"`
+	SkipQPR15  bool `json:"skip_qpr15"`
 }
 
 func apiSettingsOf(t tenants.Tenant) apiSettings {
@@ -159,6 +171,7 @@ func apiSettingsOf(t tenants.Tenant) apiSettings {
 		Name: t.Name, DefaultLanguage: e.DefaultLanguage, Languages: e.Languages, SmallCountThreshold: e.SmallCountThreshold,
 		ContactDeadlineDays: e.ContactDeadlineDays, FollowUpMonths: e.FollowUpMonths, RetentionMonths: e.RetentionMonths,
 		SupervisionIntervalWeeks: e.SupervisionIntervalWeeks,
+		MeetingNotes:             e.MeetingNotes, SkipPozQoL: e.SkipPozQoL, SkipQPR15: e.SkipQPR15,
 	}
 }
 
@@ -178,6 +191,7 @@ func (s *server) apiSettingsUpdate(c *fiber.Ctx) error {
 		DefaultLanguage: in.DefaultLanguage, Languages: in.Languages, SmallCountThreshold: in.SmallCountThreshold,
 		ContactDeadlineDays: in.ContactDeadlineDays, FollowUpMonths: in.FollowUpMonths, RetentionMonths: in.RetentionMonths,
 		SupervisionIntervalWeeks: in.SupervisionIntervalWeeks,
+		MeetingNotes:             in.MeetingNotes, SkipPozQoL: in.SkipPozQoL, SkipQPR15: in.SkipQPR15,
 	})
 	if err != nil {
 		return err

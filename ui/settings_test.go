@@ -55,7 +55,8 @@ func TestSettingsPage(t *testing.T) {
 		}
 
 		resp := sb.post(t, path, url.Values{"name": {"Region Test"}, "default_language": {"en"}, "languages": {"en"},
-			"small_count_threshold": {"7"}, "contact_deadline_days": {"3"}, "follow_up_months": {"0, 3, 6, 12"}, "retention_months": {"36"}, "supervision_interval_weeks": {"2"}}, admin)
+			"small_count_threshold": {"7"}, "contact_deadline_days": {"3"}, "follow_up_months": {"0, 3, 6, 12"}, "retention_months": {"36"}, "supervision_interval_weeks": {"2"},
+			"meeting_notes": {"1"}, "follow_up_qpr15": {"1"}}, admin)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", resp.StatusCode, readAll(t, resp))
 		}
@@ -65,7 +66,8 @@ func TestSettingsPage(t *testing.T) {
 		}
 		e := saved.Settings.Effective()
 		if saved.Name != "Region Test" || e.SmallCountThreshold != 7 || e.ContactDeadlineDays != 3 || e.RetentionMonths != 36 ||
-			e.SupervisionIntervalWeeks != 2 || !slices.Equal(e.FollowUpMonths, []int{0, 3, 6, 12}) || !slices.Equal(e.Languages, []string{"sv", "en"}) || e.DefaultLanguage != "en" {
+			e.SupervisionIntervalWeeks != 2 || !slices.Equal(e.FollowUpMonths, []int{0, 3, 6, 12}) || !slices.Equal(e.Languages, []string{"sv", "en"}) || e.DefaultLanguage != "en" ||
+			!e.MeetingNotes || !e.SkipPozQoL || e.SkipQPR15 {
 			t.Errorf("saved settings: %q %+v", saved.Name, e)
 		}
 		if rows, err := sb.policy.Audit.Search(ctx, sb.region.ID, tenants.AuditFilter{Action: "region.settings"}); err != nil || len(rows) != 1 {
@@ -116,12 +118,13 @@ func TestSettingsAPI(t *testing.T) {
 		if region, err := sb.tenants.BySlug(context.Background(), sb.region.Slug); err != nil || region.Settings.Effective().SmallCountThreshold == 7 {
 			t.Fatalf("a refused body changed the settings (%v)", err)
 		}
-		resp, body = put(`{"name": "Region Test", "small_count_threshold": 6, "languages": ["sv"]}`)
+		resp, body = put(`{"name": "Region Test", "small_count_threshold": 6, "languages": ["sv"], "skip_qpr15": true}`)
 		var got apiSettings
 		if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("good settings: %d %s", resp.StatusCode, body)
 		}
-		if got.SmallCountThreshold != 6 || got.ContactDeadlineDays != tenants.DefaultContactDeadlineDays || !slices.Equal(got.Languages, []string{"sv"}) {
+		if got.SmallCountThreshold != 6 || got.ContactDeadlineDays != tenants.DefaultContactDeadlineDays || !slices.Equal(got.Languages, []string{"sv"}) ||
+			got.SkipPozQoL || !got.SkipQPR15 || got.MeetingNotes {
 			t.Errorf("answer: %+v", got)
 		}
 	})
