@@ -44,6 +44,62 @@ const maxCodeTries = 5
 // for a unit not in the region.
 func (s *ReferralStore) RegisterParticipant(ctx context.Context, tenantID, unitID, actorID int64, n NewParticipant) (Participant, error) {
 	now := s.now().UTC()
+	p, err := s.newParticipant(tenantID, unitID, actorID, n, now)
+	if err != nil {
+		return Participant{}, err
+	}
+	err = s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		if err := rowExists(ctx, tx, (*Unit)(nil), tenantID, unitID, "unit"); err != nil {
+			return err
+		}
+		return insertParticipant(ctx, tx, &p, actorID, now)
+	})
+	if err != nil {
+		return Participant{}, err
+	}
+	return p, nil
+}
+
+// RegisterAndRefer records a participant (as RegisterParticipant) and
+// refers them to the organisation (as Refer) in one transaction: either
+// both are stored or nothing is. Problems with the participant and with
+// the organisation are reported together in one *ValidationError.
+func (s *ReferralStore) RegisterAndRefer(ctx context.Context, tenantID, unitID, actorID int64, n NewParticipant, orgID int64) (Participant, ClinicReferral, error) {
+	now := s.now().UTC()
+	var v ValidationError
+	p, err := s.newParticipant(tenantID, unitID, actorID, n, now)
+	if bad := (*ValidationError)(nil); errors.As(err, &bad) {
+		v.Fields = append(v.Fields, bad.Fields...)
+	} else if err != nil {
+		return Participant{}, ClinicReferral{}, err
+	}
+	var ref ClinicReferral
+	err = s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		if err := rowExists(ctx, tx, (*Unit)(nil), tenantID, unitID, "unit"); err != nil {
+			return err
+		}
+		if err := checkReferralTarget(ctx, tx, tenantID, unitID, orgID, n.TargetGroup, &v); err != nil {
+			return err
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := insertParticipant(ctx, tx, &p, actorID, now); err != nil {
+			return err
+		}
+		var err error
+		ref, err = insertReferral(ctx, tx, tenantID, unitID, actorID, p.ID, orgID, now)
+		return err
+	})
+	if err != nil {
+		return Participant{}, ClinicReferral{}, err
+	}
+	return p, ref, nil
+}
+
+// newParticipant validates n and returns the participant to insert, with
+// the contact data sealed.
+func (s *ReferralStore) newParticipant(tenantID, unitID, actorID int64, n NewParticipant, now time.Time) (Participant, error) {
 	if err := n.validate(today(now)); err != nil {
 		return Participant{}, err
 	}
@@ -66,32 +122,29 @@ func (s *ReferralStore) RegisterParticipant(ctx context.Context, tenantID, unitI
 		}
 		p.ContactEnc = &sealed
 	}
-	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
-		if err := rowExists(ctx, tx, (*Unit)(nil), tenantID, unitID, "unit"); err != nil {
-			return err
-		}
-		for try := 0; ; try++ {
-			p.Code = newParticipantCode()
-			n, err := tx.NewSelect().Model((*Participant)(nil)).Where("tenant_id = ? AND code = ?", tenantID, p.Code).Count(ctx)
-			if err != nil {
-				return translate(err, "check participant code")
-			}
-			if n == 0 {
-				break
-			}
-			if try == maxCodeTries {
-				return fmt.Errorf("participant code: %w", ErrConflict)
-			}
-		}
-		if _, err := tx.NewInsert().Model(&p).Returning("id").Exec(ctx); err != nil {
-			return translate(err, "register participant")
-		}
-		return recordParticipantEvent(ctx, tx, tenantID, p.ID, actorID, now, ParticipantRegistered, SideUnit)
-	})
-	if err != nil {
-		return Participant{}, err
-	}
 	return p, nil
+}
+
+// insertParticipant gives p a code not used in the region, inserts it and
+// records the registration.
+func insertParticipant(ctx context.Context, tx *Tx, p *Participant, actorID int64, now time.Time) error {
+	for try := 0; ; try++ {
+		p.Code = newParticipantCode()
+		n, err := tx.NewSelect().Model((*Participant)(nil)).Where("tenant_id = ? AND code = ?", p.TenantID, p.Code).Count(ctx)
+		if err != nil {
+			return translate(err, "check participant code")
+		}
+		if n == 0 {
+			break
+		}
+		if try == maxCodeTries {
+			return fmt.Errorf("participant code: %w", ErrConflict)
+		}
+	}
+	if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
+		return translate(err, "register participant")
+	}
+	return recordParticipantEvent(ctx, tx, p.TenantID, p.ID, actorID, now, ParticipantRegistered, SideUnit)
 }
 
 // Refer sends the unit's participant to an organisation that serves the
@@ -112,23 +165,8 @@ func (s *ReferralStore) Refer(ctx context.Context, tenantID, unitID, actorID, pa
 			return err
 		}
 		var v ValidationError
-		var o Organisation
-		if err := tx.NewSelect().Model(&o).Where("tenant_id = ? AND id = ? AND active", tenantID, orgID).Scan(ctx); err != nil {
-			if err := translate(err, "organisation"); !isNotFound(err) {
-				return err
-			}
-			v.add("organisation_id", "validation.scope_organisation", nil)
-		} else {
-			n, err := tx.NewSelect().Model((*organisationUnit)(nil)).
-				Where("tenant_id = ? AND organisation_id = ? AND unit_id = ?", tenantID, orgID, unitID).Count(ctx)
-			if err != nil {
-				return translate(err, "check served units")
-			}
-			if n == 0 {
-				v.add("organisation_id", "validation.organisation_not_serving", nil)
-			} else if !slices.Contains(o.Focus, p.TargetGroup) {
-				v.add("organisation_id", "validation.organisation_focus", nil)
-			}
+		if err := checkReferralTarget(ctx, tx, tenantID, unitID, orgID, p.TargetGroup, &v); err != nil {
+			return err
 		}
 		if !p.ConsentActive(today(now)) {
 			v.add("participant_id", "validation.consent_inactive", nil)
@@ -145,24 +183,58 @@ func (s *ReferralStore) Refer(ctx context.Context, tenantID, unitID, actorID, pa
 		if err := v.err(); err != nil {
 			return err
 		}
-		r := Referral{
-			TenantID: tenantID, ParticipantID: participantID, UnitID: unitID, OrganisationID: orgID,
-			Status: ReferralReceived, StatusChangedAt: now, ReferredBy: actor(actorID), CreatedAt: now,
-		}
-		if _, err := tx.NewInsert().Model(&r).Returning("id").Exec(ctx); err != nil {
-			return translate(err, "create referral")
-		}
-		if err := recordReferralEvent(ctx, tx, tenantID, r.ID, actorID, now, "", ReferralReceived, "", ""); err != nil {
-			return err
-		}
-		list, err := clinicReferrals(ctx, tx, tenantID, unitID, r.ID)
-		if err != nil {
-			return err
-		}
-		out = list[0]
-		return nil
+		var err error
+		out, err = insertReferral(ctx, tx, tenantID, unitID, actorID, participantID, orgID, now)
+		return err
 	})
 	return out, err
+}
+
+// checkReferralTarget adds to v what is wrong with referring a participant
+// of the target group from the unit to the organisation: not an active
+// organisation of the region, not serving the unit, not working with the
+// group (checked only for a known group).
+func checkReferralTarget(ctx context.Context, tx *Tx, tenantID, unitID, orgID int64, group TargetGroup, v *ValidationError) error {
+	var o Organisation
+	if err := tx.NewSelect().Model(&o).Where("tenant_id = ? AND id = ? AND active", tenantID, orgID).Scan(ctx); err != nil {
+		if err := translate(err, "organisation"); !isNotFound(err) {
+			return err
+		}
+		v.add("organisation_id", "validation.scope_organisation", nil)
+		return nil
+	}
+	n, err := tx.NewSelect().Model((*organisationUnit)(nil)).
+		Where("tenant_id = ? AND organisation_id = ? AND unit_id = ?", tenantID, orgID, unitID).Count(ctx)
+	if err != nil {
+		return translate(err, "check served units")
+	}
+	switch {
+	case n == 0:
+		v.add("organisation_id", "validation.organisation_not_serving", nil)
+	case slices.Contains(TargetGroups, group) && !slices.Contains(o.Focus, group):
+		v.add("organisation_id", "validation.organisation_focus", nil)
+	}
+	return nil
+}
+
+// insertReferral stores a received referral with its first history entry
+// and returns it as the unit sees it.
+func insertReferral(ctx context.Context, tx *Tx, tenantID, unitID, actorID, participantID, orgID int64, now time.Time) (ClinicReferral, error) {
+	r := Referral{
+		TenantID: tenantID, ParticipantID: participantID, UnitID: unitID, OrganisationID: orgID,
+		Status: ReferralReceived, StatusChangedAt: now, ReferredBy: actor(actorID), CreatedAt: now,
+	}
+	if _, err := tx.NewInsert().Model(&r).Returning("id").Exec(ctx); err != nil {
+		return ClinicReferral{}, translate(err, "create referral")
+	}
+	if err := recordReferralEvent(ctx, tx, tenantID, r.ID, actorID, now, "", ReferralReceived, "", ""); err != nil {
+		return ClinicReferral{}, err
+	}
+	list, err := clinicReferrals(ctx, tx, tenantID, unitID, r.ID)
+	if err != nil {
+		return ClinicReferral{}, err
+	}
+	return list[0], nil
 }
 
 // UnitReferrals lists the referrals the unit has sent, newest first, as

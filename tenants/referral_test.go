@@ -380,3 +380,37 @@ func TestClinicReferralCarriesNoContact(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterAndRefer: the participant and the referral are stored
+// together or not at all, and problems with both are reported at once.
+func TestRegisterAndRefer(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		ctx := context.Background()
+		f := newPathwayFixture(t, db)
+		count := func() (n int) {
+			f.raw(t, &n, "SELECT COUNT(*) FROM participants WHERE tenant_id = ?", f.a.ID)
+			return n
+		}
+		bad := ahmed()
+		bad.Language = "xx"
+		_, _, err := f.refs.RegisterAndRefer(ctx, f.a.ID, f.clinic.ID, f.nurse, bad, f.far.ID)
+		wantField(t, "bad language", err, "language", "validation.peer_language")
+		wantField(t, "organisation not serving the unit", err, "organisation_id", "validation.organisation_not_serving")
+		_, _, err = f.refs.RegisterAndRefer(ctx, f.a.ID, f.clinic.ID, f.nurse, ahmed(), f.psych.ID)
+		wantField(t, "organisation of another target group", err, "organisation_id", "validation.organisation_focus")
+		if n := count(); n != 0 {
+			t.Fatalf("refusals stored %d participants", n)
+		}
+		p, ref, err := f.refs.RegisterAndRefer(ctx, f.a.ID, f.clinic.ID, f.nurse, ahmed(), f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref.Code != p.Code || ref.Status != tenants.ReferralReceived || ref.OrganisationName != f.orgA.Name || count() != 1 {
+			t.Errorf("stored %+v / %+v, want one participant referred to A", p, ref)
+		}
+		inbox, err := f.refs.Inbox(ctx, f.a.ID, f.orgA.ID)
+		if err != nil || len(inbox) != 1 || inbox[0].Code != p.Code {
+			t.Errorf("A's inbox = %+v, %v", inbox, err)
+		}
+	})
+}

@@ -182,36 +182,14 @@ func (s *server) clinicReferralCreate(c *fiber.Ctx) error {
 	return c.Redirect(clinicReferralsURL(c)+"?registered="+ref.Code, fiber.StatusSeeOther)
 }
 
-// registerAndRefer records the participant and the referral. The chosen
-// organisation is checked first, so that a refusal stores nothing; should
-// the referral fail all the same (the organisation changed in between),
-// the participant just registered is withdrawn at once, which erases the
-// contact data, before the error is returned.
+// registerAndRefer records the participant and the referral in one
+// transaction (a refusal stores nothing) and audits both.
 func (s *server) registerAndRefer(c *fiber.Ctx, unitID int64, n tenants.NewParticipant, orgID int64) (tenants.ClinicReferral, error) {
-	ctx, region, actor := c.UserContext(), currentRegion(c), principal(c).User.ID
-	orgs, err := s.servingOrganisations(c, unitID)
-	if err != nil {
-		return tenants.ClinicReferral{}, err
-	}
-	i := slices.IndexFunc(orgs, func(o tenants.Organisation) bool { return o.ID == orgID })
-	switch {
-	case i < 0:
-		return tenants.ClinicReferral{}, &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "organisation_id", Key: "validation.organisation_not_serving"}}}
-	case slices.Contains(tenants.TargetGroups, n.TargetGroup) && !slices.Contains(orgs[i].Focus, n.TargetGroup):
-		return tenants.ClinicReferral{}, &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "organisation_id", Key: "validation.organisation_focus"}}}
-	}
-	p, err := s.cfg.Referrals.RegisterParticipant(ctx, region.ID, unitID, actor, n)
+	p, ref, err := s.cfg.Referrals.RegisterAndRefer(c.UserContext(), currentRegion(c).ID, unitID, principal(c).User.ID, n, orgID)
 	if err != nil {
 		return tenants.ClinicReferral{}, err
 	}
 	s.auditParticipant(c, "participant.create", "participant", p.ID, p.Code)
-	ref, err := s.cfg.Referrals.Refer(ctx, region.ID, unitID, actor, p.ID, orgID)
-	if err != nil {
-		if w, werr := s.cfg.Referrals.WithdrawConsentAtUnit(ctx, region.ID, unitID, actor, p.ID); werr == nil {
-			s.auditWithdrawal(c, w)
-		}
-		return tenants.ClinicReferral{}, err
-	}
 	s.auditParticipant(c, "referral.create", "referral", ref.ID, ref.Code)
 	return ref, nil
 }
