@@ -28,11 +28,13 @@ func runDemo(ctx context.Context, args []string, out, errOut io.Writer, getenv e
 	return runServe(ctx, append([]string{"--demo", "--database-url", demoDatabaseURL}, args...), out, errOut, getenv)
 }
 
-// demoRegion is a region the demo seeds, with its clinics and organisations.
+// demoRegion is a region the demo seeds, with its clinics and
+// organisations; serves[i] lists the indexes of the units orgs[i] serves.
 type demoRegion struct {
 	slug, name, county, preset string
 	units                      []tenants.Unit
 	orgs                       []tenants.Organisation
+	serves                     [][]int
 }
 
 var demoRegions = []demoRegion{
@@ -42,16 +44,18 @@ var demoRegions = []demoRegion{
 			{Name: "Psykiatrisk öppenvård Lund", HSAID: "SE2321000255-PSY2", Kind: tenants.UnitPsychiatricOutpatient, Municipality: "Lund", Active: true},
 		},
 		orgs: []tenants.Organisation{
-			{Name: "Positiva gruppen Syd", OrgNumber: "802400-1235", Kind: tenants.OrgPatient, Active: true},
-			{Name: "NSPH Skåne", OrgNumber: "802411-4566", Kind: tenants.OrgUser, Active: true},
-		}},
+			{Name: "Positiva gruppen Syd", OrgNumber: "802400-1235", Kind: tenants.OrgPatient, Focus: []tenants.TargetGroup{tenants.TargetHIV}, Active: true},
+			{Name: "NSPH Skåne", OrgNumber: "802411-4566", Kind: tenants.OrgUser, Focus: []tenants.TargetGroup{tenants.TargetPsychiatry}, Active: true},
+		},
+		serves: [][]int{{0}, {1}}},
 	{slug: "stockholm", name: "Region Stockholm", county: "01", preset: tenants.PresetGeneric,
 		units: []tenants.Unit{
 			{Name: "Infektionskliniken, Karolinska Huddinge", HSAID: "SE2321000016-INF9", Kind: tenants.UnitInfectionClinic, Municipality: "Huddinge", Active: true},
 		},
 		orgs: []tenants.Organisation{
-			{Name: "NSPH Stockholm", OrgNumber: "802422-7897", Kind: tenants.OrgUser, Active: true},
-		}},
+			{Name: "NSPH Stockholm", OrgNumber: "802422-7897", Kind: tenants.OrgUser, Focus: []tenants.TargetGroup{tenants.TargetPsychiatry}, Active: true},
+		},
+		serves: [][]int{{0}}},
 	// A region that has just joined: no clinics or organisations yet, so
 	// only its administrator and a viewer can sign in. The administrator
 	// sets it up from nothing.
@@ -100,6 +104,7 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	identities, signIns := tenants.NewIdentityStore(db), tenants.NewSignInStore(db, sealer)
 	var opUsers []oidcprovider.User
 	var peerSupporters []demoPeerSupporter
+	var pathways []demoPathway
 
 	for _, dr := range demoRegions {
 		region, err := regionStore.BySlug(ctx, dr.slug)
@@ -116,6 +121,16 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		orgList, err := ensureSeeded(ctx, region.ID, dr.orgs, orgs.Organisations, orgs.Create, func(o tenants.Organisation) string { return o.OrgNumber })
 		if err != nil {
 			return nil, err
+		}
+		if err := seedDemoServedUnits(ctx, orgs, region.ID, orgList, unitList, dr.serves); err != nil {
+			return nil, err
+		}
+		pathway := demoPathway{tenantID: region.ID}
+		if len(unitList) > 0 && len(orgList) > 0 {
+			pathway.unitID, pathway.orgID = unitList[0].ID, orgList[0].ID
+			if len(orgList[0].Focus) > 0 {
+				pathway.group = orgList[0].Focus[0]
+			}
 		}
 		if _, err := signIns.SaveProvider(ctx, region.ID, tenants.OIDCProvider{
 			Slug: "demo", DisplayName: "Demo-inloggning (" + dr.name + ")", Preset: dr.preset,
@@ -154,8 +169,14 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 			if _, err := identities.SetMembership(ctx, region.ID, m); err != nil {
 				return nil, err
 			}
-			if person.role == tenants.RolePeerSupporter {
+			switch person.role {
+			case tenants.RolePeerSupporter:
 				peerSupporters = append(peerSupporters, demoPeerSupporter{tenantID: region.ID, orgID: orgList[0].ID, userID: user.ID})
+				pathway.peerUserID = user.ID
+			case tenants.RoleClinicStaff:
+				pathway.staffID = user.ID
+			case tenants.RoleOrgCoordinator:
+				pathway.coordinatorID = user.ID
 			}
 			subject := "demo-" + dr.slug + "-" + string(person.role)
 			if err := identities.LinkIdentity(ctx, user.ID, tenants.IdentityKey{Issuer: issuer, Subject: subject}); err != nil {
@@ -165,10 +186,17 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 			opUsers = append(opUsers, oidcprovider.User{Subject: subject, Label: label + ", " + dr.name, Claims: claims})
 			cfg.DemoUsers = append(cfg.DemoUsers, ui.DemoUser{Region: dr.slug, Provider: "demo", Subject: subject, Label: label})
 		}
+		pathways = append(pathways, pathway)
 	}
 
-	if err := seedDemoPeers(ctx, tenants.NewPeerStore(db, sealer), peerSupporters); err != nil {
+	peers := tenants.NewPeerStore(db, sealer)
+	if err := seedDemoPeers(ctx, peers, peerSupporters); err != nil {
 		return nil, err
+	}
+	for _, p := range pathways {
+		if err := seedDemoPathway(ctx, p, peers, tenants.NewReferralStore(db, sealer), tenants.NewSupportStore(db, sealer)); err != nil {
+			return nil, err
+		}
 	}
 
 	op, err := oidcprovider.New(issuer, []oidcprovider.Client{client}, opUsers)
@@ -236,7 +264,7 @@ func seedDemoPeers(ctx context.Context, peers *tenants.PeerStore, supporters []d
 			continue
 		}
 		for i, p := range []tenants.Peer{
-			{DisplayName: "Pia Kamratstödjare", Email: "pia@demo.kamrat.example", Languages: []string{"sv", "en"}, Experience: []tenants.ExperienceArea{"psychosis", "depression_anxiety"}, Capacity: 3, Status: tenants.PeerActive},
+			{DisplayName: "Pia Kamratstödjare", Email: "pia@demo.kamrat.example", Languages: []string{"sv", "en"}, Experience: []tenants.ExperienceArea{"hiv", "depression_anxiety"}, Capacity: 3, Status: tenants.PeerActive},
 			{DisplayName: "Ali Hassan", Phone: "070-000 00 01", Languages: []string{"sv", "ar"}, Experience: []tenants.ExperienceArea{"hiv"}, Capacity: 2, Status: tenants.PeerActive},
 			{DisplayName: "Lena Berg", Languages: []string{"sv"}, Experience: []tenants.ExperienceArea{"addiction"}, Capacity: 2, Status: tenants.PeerInTraining},
 		} {
@@ -250,6 +278,96 @@ func seedDemoPeers(ctx context.Context, peers *tenants.PeerStore, supporters []d
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// seedDemoServedUnits lets each organisation serve its units, once: an
+// organisation that serves some units already is left as it is.
+func seedDemoServedUnits(ctx context.Context, orgs *tenants.OrganisationStore, tenantID int64, orgList []tenants.Organisation, units []tenants.Unit, serves [][]int) error {
+	for i, idx := range serves {
+		if i >= len(orgList) {
+			break
+		}
+		have, err := orgs.ServedUnits(ctx, tenantID, orgList[i].ID)
+		if err != nil || len(have) > 0 {
+			return err
+		}
+		ids := make([]int64, 0, len(idx))
+		for _, u := range idx {
+			ids = append(ids, units[u].ID)
+		}
+		if err := orgs.SetServedUnits(ctx, tenantID, orgList[i].ID, ids); err != nil {
+			return fmt.Errorf("demo served units: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoPathway is who a demo region's example referrals involve: the
+// first unit's clinic staff, the first organisation's coordinator and its
+// peer supporter.
+type demoPathway struct {
+	tenantID, unitID, orgID            int64
+	staffID, coordinatorID, peerUserID int64
+	group                              tenants.TargetGroup
+}
+
+// seedDemoPathway gives a region whose first organisation serves its first
+// unit two example referrals, once (an organisation with referrals is left
+// alone): one waiting in the inbox, and one the demo peer supporter
+// supports, with a meeting, so that every role's pages show the pathway.
+func seedDemoPathway(ctx context.Context, p demoPathway, peers *tenants.PeerStore, refs *tenants.ReferralStore, support *tenants.SupportStore) error {
+	if p.unitID == 0 || p.group == "" || p.staffID == 0 || p.coordinatorID == 0 || p.peerUserID == 0 {
+		return nil
+	}
+	inbox, err := refs.Inbox(ctx, p.tenantID, p.orgID)
+	if err != nil || len(inbox) > 0 {
+		return err
+	}
+	peer, err := peers.PeerByUser(ctx, p.tenantID, p.peerUserID)
+	if errors.Is(err, tenants.ErrNotFound) {
+		return nil // the organisation had peers of its own before the demo
+	} else if err != nil {
+		return err
+	}
+	today := tenants.DateOf(time.Now())
+	person := func(alias, phone, language string) tenants.NewParticipant {
+		return tenants.NewParticipant{
+			TargetGroup: p.group, Language: language,
+			Contact: tenants.ParticipantContact{Alias: alias, Method: tenants.ContactPhone, Details: phone},
+			Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: today.AddMonths(12)},
+		}
+	}
+	_, _, err = refs.RegisterAndRefer(ctx, p.tenantID, p.unitID, p.staffID, person("Sam", "070-000 10 01", "sv"), p.orgID)
+	if err != nil {
+		// Served units or focus were changed by hand: no examples then.
+		if errors.As(err, new(*tenants.ValidationError)) {
+			return nil
+		}
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	_, ref, err := refs.RegisterAndRefer(ctx, p.tenantID, p.unitID, p.staffID, person("Robin", "070-000 10 02", "en"), p.orgID)
+	if err != nil {
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	if _, err := refs.Accept(ctx, p.tenantID, p.orgID, p.coordinatorID, ref.ID); err != nil {
+		return fmt.Errorf("demo referral: %w", err)
+	}
+	if _, err := refs.RecordContactAttempt(ctx, p.tenantID, p.orgID, p.coordinatorID, ref.ID,
+		tenants.ContactAttempt{AttemptedOn: today, Method: tenants.ContactPhone, Reached: true}); err != nil {
+		return fmt.Errorf("demo contact: %w", err)
+	}
+	m, err := support.Match(ctx, p.tenantID, p.orgID, p.coordinatorID, ref.ID, peer.ID)
+	if err != nil {
+		return fmt.Errorf("demo match: %w", err)
+	}
+	_, err = support.LogMeeting(ctx, p.tenantID, peer.ID, p.peerUserID, m.ID, tenants.Meeting{
+		HeldOn: today, Format: tenants.MeetingInPerson, DurationMinutes: 60,
+		Topics: []tenants.MeetingTopic{tenants.TopicOpenness, tenants.TopicEverydayLife},
+	})
+	if err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ func TestSetUpDemo(t *testing.T) {
 		}
 
 		wantPeers := map[string]int{"skane": 1, "stockholm": 3}
+		// Skåne's organisation had a peer of its own, so the demo peer
+		// supporter has no record there and no example referrals are made.
+		wantReferrals := map[string]int{"skane": 0, "stockholm": 2}
 		var firstUsers int
 		for run := 1; run <= 2; run++ {
 			cfg := &ui.Config{}
@@ -69,6 +72,19 @@ func TestSetUpDemo(t *testing.T) {
 				}
 				if got != want {
 					t.Errorf("run %d: %s has %d peers, want %d", run, slug, got, want)
+				}
+				inbox, err := tenants.NewReferralStore(db, sealer).Inbox(ctx, region.ID, orgs[0].ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				matched := 0
+				for _, r := range inbox {
+					if r.Status == tenants.ReferralMatched {
+						matched++
+					}
+				}
+				if len(inbox) != wantReferrals[slug] || (len(inbox) > 0 && matched != 1) {
+					t.Errorf("run %d: %s's inbox has %d referrals (%d matched), want %d with one matched", run, slug, len(inbox), matched, wantReferrals[slug])
 				}
 			}
 		}
