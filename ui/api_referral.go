@@ -99,7 +99,8 @@ type apiOrgReferral struct {
 	History         []apiReferralEvent  `json:"history,omitempty"`
 }
 
-// apiReferralState is a referral's status after a change.
+// apiReferralState is a referral's status after a change: received,
+// accepted, declined, contacted, matched or closed.
 type apiReferralState struct {
 	ID              int64     `json:"id"`
 	Status          string    `json:"status"`
@@ -290,7 +291,7 @@ func (s *server) apiReferralShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiOrgReferralOf(rec.OrganisationReferral)
+	out := apiReferralRecord{apiOrgReferral: apiOrgReferralOf(rec.OrganisationReferral), Support: apiSupportOf(rec.Support)}
 	out.ContactAttempts, out.History = []apiAttempt{}, []apiReferralEvent{}
 	for _, a := range rec.Attempts {
 		out.ContactAttempts = append(out.ContactAttempts, apiAttempt{AttemptedOn: a.AttemptedOn.String(), Method: string(a.Method), Reached: a.Reached})

@@ -39,7 +39,7 @@ func referralPageExamples(base basePage) map[string]page {
 		History: []referralEventRow{{At: "2026-10-01 10:00", By: "Kim", Change: "Remitterad som Mottagen"}},
 	}
 	working := show
-	working.Contact, working.CanAccept, working.CanAttempt = nil, false, true
+	working.Contact, working.CanAccept, working.CanAttempt, working.CanClose = nil, false, true, true
 	working.Attempt = formSection{basePage: base, Form: refusedForm("attempted_on", "Datum: Datumet kan inte vara före remissen.")}
 	working.Attempts = []attemptRow{{On: "2026-10-03", Method: "Telefon"}, {On: "2026-10-04", Method: "Sms", Reached: true}}
 	closed := show

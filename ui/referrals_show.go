@@ -17,12 +17,17 @@ type referralPage struct {
 	Referral referralView
 	// Contact is nil when the consent does not share it (any more).
 	Contact *contactView
-	// CanAccept, CanAttempt, CanReopen, CanWithdraw: which forms show.
-	CanAccept, CanAttempt, CanReopen, CanWithdraw bool
-	Decline, Attempt, Close, Reopen, Withdraw     formSection
-	DeclineReasons, ClosureReasons, Methods       []option
-	Attempts                                      []attemptRow
-	History                                       []referralEventRow
+	// CanAccept, CanAttempt, CanClose, CanReopen, CanWithdraw: which
+	// forms show.
+	CanAccept, CanAttempt, CanClose, CanReopen, CanWithdraw bool
+	Decline, Attempt, Close, Reopen, Withdraw, Match        formSection
+	// Matching ranks the peers for a contacted or matched referral; nil
+	// otherwise. Support is the support so far; nil before a match.
+	Matching                                *matchingSection
+	Support                                 *supportSection
+	DeclineReasons, ClosureReasons, Methods []option
+	Attempts                                []attemptRow
+	History                                 []referralEventRow
 }
 
 func (referralPage) templateName() string { return "referrals_show" }
@@ -57,7 +62,7 @@ func (s *server) referralShow(c *fiber.Ctx) error {
 // referralForms are the referral page's forms as submitted, for a
 // refusal; a nil one is shown empty.
 type referralForms struct {
-	decline, attempt, close, reopen, withdraw *form
+	decline, attempt, close, reopen, withdraw, match *form
 }
 
 // showReferral renders the referral page (refused: with 422) and logs
@@ -95,6 +100,7 @@ func (s *server) showReferral(c *fiber.Ctx, forms referralForms, refused bool) e
 		},
 		CanAccept:   r.Status == tenants.ReferralReceived,
 		CanAttempt:  r.Status == tenants.ReferralAccepted || r.Status == tenants.ReferralContacted,
+		CanClose:    r.Status == tenants.ReferralAccepted || r.Status == tenants.ReferralContacted || r.Status == tenants.ReferralMatched,
 		CanReopen:   r.Status == tenants.ReferralClosed && r.CloseReason != tenants.ClosureConsentWithdrawn,
 		CanWithdraw: r.ConsentActive,
 		Decline:     formSection{basePage: base, Form: orEmpty(forms.decline)},
@@ -102,7 +108,17 @@ func (s *server) showReferral(c *fiber.Ctx, forms referralForms, refused bool) e
 		Close:       formSection{basePage: base, Form: orEmpty(forms.close)},
 		Reopen:      formSection{basePage: base, Form: orEmpty(forms.reopen)},
 		Withdraw:    formSection{basePage: base, Form: orEmpty(forms.withdraw)},
+		Match:       formSection{basePage: base, Form: orEmpty(forms.match)},
 	}
+	ml := s.matchingLabels(base.Lang)
+	if r.Status == tenants.ReferralContacted || r.Status == tenants.ReferralMatched {
+		list, err := s.cfg.Support.Suggestions(ctx, region.ID, orgID, id)
+		if err != nil {
+			return err
+		}
+		p.Matching = ml.matchingOf(p.URL+"/match", r, list)
+	}
+	p.Support = ml.supportOf(rec.Support)
 	if r.Contact != nil {
 		p.Contact = &contactView{Alias: r.Contact.Alias, Method: l.method(r.Contact.Method), Details: r.Contact.Details}
 	}
@@ -141,6 +157,8 @@ func (s *server) showReferral(c *fiber.Ctx, forms referralForms, refused bool) e
 			row.Reason = l.decline(tenants.DeclineReason(e.Reason))
 		case e.To == tenants.ReferralClosed && e.Reason != "":
 			row.Reason = l.closure(tenants.ClosureReason(e.Reason))
+		case e.To == tenants.ReferralMatched && e.Reason != "":
+			row.Reason = ml.endReason(tenants.MatchEndReason(e.Reason))
 		}
 		p.History = append(p.History, row)
 	}
