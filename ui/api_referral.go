@@ -194,6 +194,7 @@ func (s *server) apiClinicReferralIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditParticipantList(c, "unit_referrals", codesOf(list, func(r tenants.ClinicReferral) string { return r.Code }))
 	out := apiClinicReferralList{Referrals: make([]apiClinicReferral, 0, len(list))}
 	for _, r := range list {
 		out.Referrals = append(out.Referrals, apiClinicReferralOf(r))
@@ -268,6 +269,7 @@ func (s *server) apiInbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditParticipantList(c, "referral_inbox", codesOf(list, func(r tenants.OrganisationReferral) string { return r.Code }))
 	out := apiInboxList{Referrals: make([]apiOrgReferral, 0, len(list))}
 	for _, r := range list {
 		r.Contact = nil // the list never carries it

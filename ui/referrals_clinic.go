@@ -234,6 +234,7 @@ func (s *server) newClinicReferralsPage(c *fiber.Ctx, unitID int64, pf participa
 	if err != nil {
 		return clinicReferralsPage{}, err
 	}
+	s.auditParticipantList(c, "unit_referrals", codesOf(refs, func(r tenants.ClinicReferral) string { return r.Code }))
 	list := clinicReferralsURL(c)
 	p := clinicReferralsPage{basePage: base, Action: list, Form: pf.form, Withdrawal: formSection{basePage: base, Form: orEmpty(withdrawal)}}
 	for _, g := range tenants.TargetGroups {

@@ -32,6 +32,7 @@ func (s *server) referralInbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditParticipantList(c, "referral_inbox", codesOf(list, func(r tenants.OrganisationReferral) string { return r.Code }))
 	base := s.regionBase(c)
 	l := s.referralLabels(base.Lang)
 	p := referralInboxPage{basePage: base}

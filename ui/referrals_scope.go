@@ -70,6 +70,34 @@ func (s *server) auditParticipant(c *fiber.Ctx, action, objectType string, objec
 	s.audit(c, currentRegion(c).ID, e)
 }
 
+// auditParticipantList records that the caller was shown a list of
+// participants, naming each by code in the subject, so that a log extract
+// for one participant finds the lists they appeared in too. An empty list
+// is not an access to anyone's data and is not recorded.
+func (s *server) auditParticipantList(c *fiber.Ctx, objectType string, codes []string) {
+	if len(codes) == 0 {
+		return
+	}
+	p := principal(c)
+	e := tenants.AuditEntry{
+		Action: "participant.list", Outcome: tenants.OutcomeOK, UserID: &p.User.ID, UserLabel: p.User.Email, Role: string(p.Role),
+		ObjectType: objectType, Subject: "participants " + strings.Join(codes, " "),
+	}
+	if p.Membership != nil {
+		e.UnitID, e.OrganisationID = p.Membership.UnitID, p.Membership.OrganisationID
+	}
+	s.audit(c, currentRegion(c).ID, e)
+}
+
+// codesOf returns the participant codes of a list.
+func codesOf[T any](list []T, code func(T) string) []string {
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = code(x)
+	}
+	return out
+}
+
 // auditWithdrawal records a consent withdrawal with the referrals it
 // closed.
 func (s *server) auditWithdrawal(c *fiber.Ctx, w tenants.Withdrawal) {
