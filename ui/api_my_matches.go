@@ -172,6 +172,7 @@ func (s *server) apiMyMatchIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditParticipantList(c, "peer_matches", codesOf(list, func(m tenants.PeerMatch) string { return m.Code }))
 	today := todayInSweden()
 	out := apiMyMatchList{Matches: make([]apiMyMatchSummary, 0, len(list))}
 	for _, m := range list {

@@ -42,6 +42,7 @@ func (s *server) myMatchesIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.auditParticipantList(c, "peer_matches", codesOf(list, func(m tenants.PeerMatch) string { return m.Code }))
 	base := s.regionBase(c)
 	l := s.myMatchLabels(base.Lang)
 	today := todayInSweden()

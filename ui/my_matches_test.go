@@ -146,6 +146,11 @@ func TestMyMatchesSeenByTheirPeerOnly(t *testing.T) {
 			t.Fatalf("reads logged (%v): %+v", err, reads)
 		}
 
+		if lists, err := b.policy.Audit.Search(context.Background(), b.region.ID, tenants.AuditFilter{Action: "participant.list"}); err != nil ||
+			len(lists) != 1 || lists[0].Subject != "participants "+m.code || lists[0].ObjectType != "peer_matches" {
+			t.Fatalf("lists logged (%v): %+v", err, lists)
+		}
+
 		// Another peer supporter: an empty list, and the match is not found.
 		if _, other := b.page(t, b.pages, b.otherPeer); strings.Contains(other, m.code) || !strings.Contains(other, b.tr(t, "mymatches.empty", nil)) {
 			t.Errorf("the other peer's list shows the match or no empty state:\n%s", other)
