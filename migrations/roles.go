@@ -33,8 +33,10 @@ func SetupRoles(ctx context.Context, conn *pgx.Conn, dbName string, r Roles) err
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// Roles are cluster-wide: serialise concurrent set-ups (parallel test
-	// packages) so that two never race to create the same role.
+	// Serialise concurrent set-ups of this database so that two never race
+	// to create the same role. Advisory locks belong to one database, so
+	// set-ups of different databases at once (parallel test processes)
+	// must be serialised by their caller as well: tenanttest does.
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryLockKey+1); err != nil {
 		return err
 	}

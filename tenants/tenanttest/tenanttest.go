@@ -25,6 +25,10 @@ import (
 // EnvDatabaseURL names the variable that enables the PostgreSQL runs.
 const EnvDatabaseURL = "KAMRAT_TEST_DATABASE_URL"
 
+// roleSetupLock serialises the set-up of the test roles between test
+// processes (an advisory lock key: "kamrole" in ASCII).
+const roleSetupLock = 0x6b616d726f6c65
+
 // The roles every test database uses; roles are cluster-wide.
 var testRoles = migrations.Roles{Owner: "kamrat_test_owner", App: "kamrat_test_app"}
 
@@ -157,7 +161,19 @@ func newPostgresDatabase(t testing.TB) (ownerURL, appURL string) {
 		t.Fatalf("connect to %s: %v", name, err)
 	}
 	defer dbConn.Close(ctx)
-	if err := migrations.SetupRoles(ctx, dbConn, name, testRoles); err != nil {
+	// Roles are cluster-wide, but advisory locks belong to one database:
+	// the lock SetupRoles takes in the new database keeps no other test
+	// process out. This one, taken in the database every test process
+	// connects to first, does; without it two processes altering the
+	// same role at once fail with "tuple concurrently updated".
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", roleSetupLock); err != nil {
+		t.Fatalf("lock role set-up: %v", err)
+	}
+	err = migrations.SetupRoles(ctx, dbConn, name, testRoles)
+	if _, uerr := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", roleSetupLock); uerr != nil && err == nil {
+		err = uerr
+	}
+	if err != nil {
 		t.Fatalf("set up roles: %v", err)
 	}
 	return withUserAndDB(t, admin, testRoles.Owner, name), withUserAndDB(t, admin, testRoles.App, name)
