@@ -31,13 +31,35 @@ type Config struct {
 	Register func(*river.Workers)
 }
 
-// Deps are what the workers need to do their work.
+// Deps are what the workers need to do their work. Workers share one
+// Deps (a pointer), which also carries the Client they run in, so that a
+// job can enqueue others in its own transaction.
 type Deps struct {
+	// DB and Sealer let workers open the stores they need.
+	DB     *tenants.DB
+	Sealer *tenants.Sealer
+	// Now is the clock of every schedule (reminders, reports, retention);
+	// nil is time.Now. Tests move it to travel in time.
+	Now func() time.Time
+	// PublicURL is the site's external base URL, for links in e-mail.
+	PublicURL string
+
 	Heartbeats *tenants.HeartbeatStore
 	// Outbox and Mailer send e-mail; without a Mailer, e-mail jobs fail
 	// and are retried (see EmailSendWorker).
 	Outbox *tenants.EmailOutbox
 	Mailer Mailer
+
+	// client is the Client the workers run in, set by NewClient.
+	client *Client
+}
+
+// now returns the current time by the Deps' clock.
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
 }
 
 // Client inserts and (with Config.Work) works Kamrat's jobs on either
@@ -58,8 +80,9 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	shared := &deps
 	workers := river.NewWorkers()
-	if err := registerWorkers(workers, deps); err != nil {
+	if err := registerWorkers(workers, shared); err != nil {
 		return nil, err
 	}
 	if cfg.Register != nil {
@@ -88,18 +111,19 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("river client: %w", err)
 		}
-		return &Client{
+		shared.client = &Client{
 			insertTx: func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 				return rc.InsertTx(ctx, tx.Tx.Tx, args, opts)
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
-		}, nil
+		}
+		return shared.client, nil
 	case tenants.Postgres:
 		rc, err := river.NewClient(riverpgxv5.New(db.PgxPool()), rcfg)
 		if err != nil {
 			return nil, fmt.Errorf("river client: %w", err)
 		}
-		return &Client{
+		shared.client = &Client{
 			insertTx: func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 				var res *rivertype.JobInsertResult
 				err := tx.WithDriverConn(func(dc any) error {
@@ -114,7 +138,8 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				return res, err
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
-		}, nil
+		}
+		return shared.client, nil
 	}
 	return nil, fmt.Errorf("jobs: no River driver for dialect %q", db.Dialect())
 }

@@ -69,7 +69,7 @@ var errNoMailer = errors.New("no SMTP server configured for this worker (jobs.De
 // configured worker delivers it within the retry window.
 type EmailSendWorker struct {
 	river.WorkerDefaults[EmailSendArgs]
-	deps Deps
+	deps *Deps
 }
 
 func (w *EmailSendWorker) Work(ctx context.Context, job *river.Job[EmailSendArgs]) error {

@@ -20,7 +20,7 @@ func (WorkerHeartbeatArgs) Kind() string { return "worker_heartbeat" }
 // WorkerHeartbeatWorker records the beat.
 type WorkerHeartbeatWorker struct {
 	river.WorkerDefaults[WorkerHeartbeatArgs]
-	deps Deps
+	deps *Deps
 }
 
 func (w *WorkerHeartbeatWorker) Work(ctx context.Context, job *river.Job[WorkerHeartbeatArgs]) error {

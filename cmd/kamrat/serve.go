@@ -214,6 +214,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		return err
 	}
 	client, err := jobs.NewClient(db, jobs.Deps{
+		DB: db, Sealer: sealer, PublicURL: cfg.publicURL,
 		Heartbeats: tenants.NewHeartbeatStore(db), Outbox: tenants.NewEmailOutbox(db), Mailer: mailer,
 	}, jobs.Config{
 		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers,
