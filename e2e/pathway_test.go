@@ -18,9 +18,9 @@ const (
 )
 
 // pathwayWHO5 is how the pages write the WHO-5 score of the answers
-// 3, 3, 2, 4, 3: a raw 15, 60 of 100 ("60 av 100 (rå 15)"; the
-// coordinator's page has said "60 (rå 15)").
-var pathwayWHO5 = regexp.MustCompile(`\b60( av 100)? \(rå 15\)`)
+// 3, 3, 2, 4, 3: a raw 15, 60 of 100, written the same on the peer's and
+// the coordinator's pages.
+var pathwayWHO5 = regexp.MustCompile(`\b60 av 100 \(rå 15\)`)
 
 // TestPathwayJourney: the referral pathway across roles, each signing in
 // for real. A nurse at the Malmö infection clinic records encounters and

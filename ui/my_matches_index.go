@@ -44,7 +44,7 @@ func (s *server) myMatchesIndex(c *fiber.Ctx) error {
 	}
 	s.auditParticipantList(c, "peer_matches", codesOf(list, func(m tenants.PeerMatch) string { return m.Code }))
 	base := s.regionBase(c)
-	l := s.myMatchLabels(base.Lang)
+	l := s.supportLabels(base.Lang)
 	today := todayInSweden()
 	p := myMatchesPage{basePage: base, Linked: true}
 	for _, m := range list {

@@ -29,7 +29,7 @@ func myMatchPageExamples(base basePage) map[string]page {
 		FollowUpConsent: true,
 		FollowUps: []myFollowUpRow{
 			{Month: "Baslinje", DueOn: "2026-10-01", Status: "completed", StatusLabel: "Gjord", DoneOn: "2026-10-02",
-				Scores: []myScoreView{{Instrument: "WHO-5", Result: "40 av 100 (rå 10)", Low: true}, {Instrument: "PozQoL", Result: "3,5 av 5", Domains: "Psykologisk 3,5; Social 4"}}},
+				Scores: []scoreView{{Instrument: "WHO-5", Value: "40 av 100 (rå 10)", Low: true}, {Instrument: "PozQoL", Value: "3,5 av 5", Domains: []domainView{{Label: "Psykologisk", Score: "3,5"}, {Label: "Social", Score: "4"}}}}},
 			{Month: "3 månader", DueOn: "2027-01-01", Status: "due", StatusLabel: "Att göra", DoneOn: "–", Overdue: true},
 		},
 		Open: &openFollowUp{

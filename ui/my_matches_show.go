@@ -53,7 +53,7 @@ type myFollowUpRow struct {
 	Month, DueOn, Status, StatusLabel, DoneOn string
 	// Overdue: still due and its day has passed.
 	Overdue bool
-	Scores  []myScoreView
+	Scores  []scoreView
 }
 
 // openFollowUp is the form of a follow-up that can be done now: the
@@ -126,7 +126,7 @@ func (s *server) showMyMatch(c *fiber.Ctx, peerID, matchID int64, forms myMatchF
 		return err
 	}
 	base := s.regionBase(c)
-	l := s.myMatchLabels(base.Lang)
+	l := s.supportLabels(base.Lang)
 	today := todayInSweden()
 	matchURL := myMatchesURL(c) + "/" + itoa(matchID)
 	p := myMatchPage{
@@ -183,7 +183,7 @@ func (s *server) showMyMatch(c *fiber.Ctx, peerID, matchID int64, forms myMatchF
 
 // openFollowUpForm builds the form of the follow-up that can be done now,
 // with what was typed when it is the refused one.
-func openFollowUpForm(base basePage, l myMatchLabels, matchURL string, f tenants.FollowUp, instruments []tenants.Instrument,
+func openFollowUpForm(base basePage, l supportLabels, matchURL string, f tenants.FollowUp, instruments []tenants.Instrument,
 	forms myMatchForms, today tenants.Date) *openFollowUp {
 	record, decline := form{Values: map[string]string{"done_on": today.String()}}, form{Values: map[string]string{"done_on": today.String()}}
 	if f.ID == forms.followUpID {

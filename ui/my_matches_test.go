@@ -133,7 +133,7 @@ func TestMyMatchesSeenByTheirPeerOnly(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(list, m.code) || strings.Contains(list, testPhone) || strings.Contains(list, "Sara") {
 			t.Fatalf("list %d: code shown %v, contact shown %v\n%s", status, strings.Contains(list, m.code), strings.Contains(list, testPhone), list)
 		}
-		if !strings.Contains(list, b.tr(t, "mymatches.month.baseline", nil)+", "+m.followUps[0].DueOn.String()) {
+		if !strings.Contains(list, b.tr(t, "support.month.baseline", nil)+", "+m.followUps[0].DueOn.String()) {
 			t.Errorf("list lacks the baseline as the next follow-up:\n%s", list)
 		}
 		status, show := b.page(t, path, b.mine)

@@ -37,11 +37,11 @@ func supportPageExamples(base basePage) map[string]page {
 		Meetings: []supportMeetingRow{{On: "2026-10-10", Format: "Telefon", Topics: "Vardagen, Stigma", Minutes: 45}},
 		Minutes:  45,
 		FollowUps: []supportFollowUpRow{
-			{Month: 0, DueOn: "2026-10-05", Status: "completed", StatusLabel: "Gjord", DoneOn: "2026-10-06", Scores: []supportScoreView{
-				{Instrument: "WHO-5", Value: "48 (rå 12)", Low: true},
-				{Instrument: "PozQoL", Value: "medelvärde 3,25", Domains: []supportDomainView{{Label: "Psykologisk", Score: "3,5"}, {Label: "Social", Score: "3"}}},
+			{Month: "Baslinje", DueOn: "2026-10-05", Status: "completed", StatusLabel: "Gjord", DoneOn: "2026-10-06", Scores: []scoreView{
+				{Instrument: "WHO-5", Value: "48 av 100 (rå 12)", Low: true},
+				{Instrument: "PozQoL", Value: "3,25 av 5 i medelvärde", Domains: []domainView{{Label: "Psykologisk", Score: "3,5"}, {Label: "Social", Score: "3"}}},
 			}},
-			{Month: 3, DueOn: "2027-01-05", Status: "due", StatusLabel: "Planerad"},
+			{Month: "3 månader", DueOn: "2027-01-05", Status: "due", StatusLabel: "Planerad"},
 		},
 	}
 	closed := matched

@@ -194,7 +194,7 @@ func TestMatchingOnTheReferralPage(t *testing.T) {
 		_, body = b.page(t, b.refPath, b.coordinator)
 		for _, want := range []string{
 			`data-status="matched">Matchad`, `id="support"`, "Nuvarande kamratstödjare: Yusuf, sedan " + todayInSweden().String(),
-			`data-peer="` + itoa(b.yusuf.ID) + `" data-current="true"`, "Månad 0", "Månad 3", "Månad 6", "Planerad",
+			`data-peer="` + itoa(b.yusuf.ID) + `" data-current="true"`, "Baslinje", "3 månader", "6 månader", "Planerad",
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("matched page lacks %q", want)
@@ -366,7 +366,7 @@ func TestMatchingAPI(t *testing.T) {
 			t.Errorf("the coordinator's JSON carries the meeting note: %s", body)
 		}
 		_, page := b.page(t, b.refPath, b.coordinator)
-		for _, want := range []string{"48 (rå 12)", "(låg)", "medelvärde 4", "Psykologisk: 4", "Telefon", "Vardagen, Stigma", "sammanlagt 45 minuter", "Ny kamratstödjare"} {
+		for _, want := range []string{"48 av 100 (rå 12)", "(låg)", "4 av 5 i medelvärde", "Psykologisk: 4", "Telefon", "Vardagen, Stigma och bemötande", "sammanlagt 45 minuter", "Ny kamratstödjare"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("support section lacks %q", want)
 			}

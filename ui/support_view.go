@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/kamrat/kamrat/tenants"
 )
 
@@ -45,29 +42,17 @@ type supportMeetingRow struct {
 }
 
 type supportFollowUpRow struct {
-	Month                      int
-	DueOn, Status, StatusLabel string
-	DoneOn                     string
-	Scores                     []supportScoreView
-}
-
-// supportScoreView is one questionnaire's result, written out: WHO-5 as
-// "60 (rå 15)", PozQoL's mean with its domains, QPR-15's sum.
-type supportScoreView struct {
-	Instrument, Value string
-	Low               bool
-	Domains           []supportDomainView
-}
-
-type supportDomainView struct {
-	Label, Score string
+	Month, DueOn, Status string
+	StatusLabel          string
+	DoneOn               string
+	Scores               []scoreView
 }
 
 // matchingLabels writes matching and support values in one language.
-type matchingLabels struct{ referralLabels }
+type matchingLabels struct{ supportLabels }
 
 func (s *server) matchingLabels(lang string) matchingLabels {
-	return matchingLabels{s.referralLabels(lang)}
+	return matchingLabels{s.supportLabels(lang)}
 }
 
 // criterion is a short phrase for a criterion that fits (or misses) the
@@ -87,52 +72,6 @@ func (l matchingLabels) endReason(r tenants.MatchEndReason) string {
 		return ""
 	}
 	return l.tr("matching.end." + string(r))
-}
-
-func (l matchingLabels) format(f tenants.MeetingFormat) string {
-	return l.tr("matching.format." + string(f))
-}
-
-func (l matchingLabels) topics(ts []tenants.MeetingTopic) string {
-	names := make([]string, 0, len(ts))
-	for _, t := range ts {
-		names = append(names, l.tr("matching.topic."+string(t)))
-	}
-	return strings.Join(names, ", ")
-}
-
-func (l matchingLabels) followUpStatus(st tenants.FollowUpStatus) string {
-	return l.tr("matching.follow_up." + string(st))
-}
-
-// number writes a score with a decimal comma in Swedish.
-func (l matchingLabels) number(x float64) string {
-	out := strconv.FormatFloat(x, 'f', -1, 64)
-	if l.lang != langEnglish {
-		out = strings.Replace(out, ".", ",", 1)
-	}
-	return out
-}
-
-// score writes one questionnaire's result; domain scores are worked out
-// again from the stored answers.
-func (l matchingLabels) score(sc tenants.FollowUpScore) supportScoreView {
-	out := supportScoreView{Instrument: l.tr("instrument." + string(sc.Instrument) + ".name")}
-	args := map[string]any{"Total": l.number(sc.Total), "Raw": sc.Raw}
-	out.Value = l.t.Translate(l.lang, "matching.score."+string(sc.Instrument), args)
-	scored, err := sc.Score()
-	if err != nil {
-		// Stored answers were scored once; a failure now leaves the
-		// stored total without the domains.
-		return out
-	}
-	out.Low = scored.Low()
-	for _, d := range scored.Domains {
-		out.Domains = append(out.Domains, supportDomainView{
-			Label: l.tr("instrument." + string(sc.Instrument) + ".domain." + d.Domain), Score: l.number(d.Score),
-		})
-	}
-	return out
 }
 
 // matchingOf builds the matching section from the ranked suggestions.
@@ -177,7 +116,7 @@ func (l matchingLabels) supportOf(sup tenants.ReferralSupport) *supportSection {
 		})
 	}
 	for _, f := range sup.FollowUps {
-		row := supportFollowUpRow{Month: f.Month, DueOn: f.DueOn.String(), Status: string(f.Status), StatusLabel: l.followUpStatus(f.Status)}
+		row := supportFollowUpRow{Month: l.month(f.Month), DueOn: f.DueOn.String(), Status: string(f.Status), StatusLabel: l.followUpStatus(f.Status)}
 		if !f.DoneOn.IsZero() {
 			row.DoneOn = f.DoneOn.String()
 		}
