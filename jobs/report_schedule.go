@@ -1,13 +1,81 @@
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// ReportScheduleInterval is how often the schedule looks for a quarter
+// that ended without reports. An hour is soon enough after midnight on the
+// first day of a quarter, and the look is a few cheap queries.
+const ReportScheduleInterval = time.Hour
 
 // registerReportWorkers adds the workers that build quarterly reports.
 func registerReportWorkers(w *river.Workers, deps *Deps) error {
-	return nil
+	return errors.Join(
+		river.AddWorkerSafely(w, &ReportScheduleWorker{deps: deps}),
+		river.AddWorkerSafely(w, &ReportBuildWorker{deps: deps}),
+	)
 }
 
 // reportPeriodicJobs look for quarters that ended without a report.
 func reportPeriodicJobs() []*river.PeriodicJob {
-	return nil
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(ReportScheduleInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return ReportScheduleArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "report_schedule"}),
+	}
+}
+
+// ReportScheduleArgs finds, for every region, the last quarter that has
+// ended (by Deps.Now, in Swedish time) and enqueues its report_build when
+// it has not been built.
+type ReportScheduleArgs struct{}
+
+func (ReportScheduleArgs) Kind() string { return "report_schedule" }
+
+// ReportScheduleWorker enqueues report builds. Running it twice enqueues
+// nothing more: a built quarter is skipped, and a build already waiting or
+// done is a duplicate River does not insert again (ReportBuildArgs are
+// unique by their arguments).
+type ReportScheduleWorker struct {
+	river.WorkerDefaults[ReportScheduleArgs]
+	deps *Deps
+}
+
+func (w *ReportScheduleWorker) Work(ctx context.Context, job *river.Job[ReportScheduleArgs]) error {
+	db := w.deps.DB
+	if db == nil {
+		return river.JobCancel(errors.New("jobs: the report schedule has no database (jobs.Deps.DB is nil)"))
+	}
+	period := tenants.LastEndedQuarter(w.deps.now())
+	regions, err := tenants.NewTenantStore(db).List(ctx)
+	if err != nil {
+		return fmt.Errorf("list regions: %w", err)
+	}
+	reports := tenants.NewReportStore(db)
+	var errs []error
+	for _, region := range regions {
+		built, err := reports.Built(ctx, region.ID, period)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("region %d: %w", region.ID, err))
+			continue
+		}
+		if built {
+			continue
+		}
+		if err := db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
+			_, err := w.deps.client.InsertTx(ctx, tx, ReportBuildArgs{TenantID: region.ID, PeriodStart: period.String()}, nil)
+			return err
+		}); err != nil {
+			errs = append(errs, fmt.Errorf("enqueue the reports of region %d for %s: %w", region.ID, period, err))
+		}
+	}
+	return errors.Join(errs...)
 }
