@@ -50,6 +50,12 @@ type Deps struct {
 	Outbox *tenants.EmailOutbox
 	Mailer Mailer
 
+	// Notifications keeps the members' inboxes and Notices writes the
+	// e-mail that tells of a new notification (see Client.Notify); nil
+	// Notifications is a store on DB.
+	Notifications *tenants.NotificationStore
+	Notices       NotificationMailer
+
 	// client is the Client the workers run in, set by NewClient.
 	client *Client
 }
@@ -71,6 +77,8 @@ type Client struct {
 	stopAndCancel func(ctx context.Context) error
 	subscribe     func(kinds ...river.EventKind) (<-chan *river.Event, func())
 	work          bool
+	// deps are the workers' Deps, which Notify uses too.
+	deps *Deps
 }
 
 // NewClient builds the River client for db with every Kamrat worker
@@ -116,6 +124,7 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				return rc.InsertTx(ctx, tx.Tx.Tx, args, opts)
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+			deps: shared,
 		}
 		return shared.client, nil
 	case tenants.Postgres:
@@ -138,6 +147,7 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				return res, err
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+			deps: shared,
 		}
 		return shared.client, nil
 	}
