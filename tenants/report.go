@@ -3,6 +3,7 @@ package tenants
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -41,8 +42,8 @@ const (
 )
 
 // ErrReportPeriodLocked is returned for a change to a quarter whose reports
-// are approved: approved reports are final.
-var ErrReportPeriodLocked = errors.New("the quarter's reports are approved and locked")
+// are approved: approved reports are final. It is an ErrConflict too.
+var ErrReportPeriodLocked = fmt.Errorf("the quarter's reports are approved and locked (%w)", ErrConflict)
 
 // ErrReportPeriodNotEnded is returned when a report is asked for a quarter
 // that has not ended yet.

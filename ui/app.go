@@ -49,6 +49,8 @@ type Config struct {
 	Referrals *tenants.ReferralStore
 	// Support is what follows a referral: matches, meetings, follow-ups.
 	Support *tenants.SupportStore
+	// Reports are the quarterly reports and their builds.
+	Reports *tenants.ReportStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string
@@ -129,6 +131,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Peers, Supervision, Gatherings and Placements are required")
 	case cfg.Offers == nil || cfg.Referrals == nil || cfg.Support == nil:
 		return nil, errors.New("ui: Config.Offers, Referrals and Support are required")
+	case cfg.Reports == nil:
+		return nil, errors.New("ui: Config.Reports is required")
 	case cfg.Mail == nil:
 		return nil, errors.New("ui: Config.Mail is required")
 	}

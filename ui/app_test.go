@@ -33,6 +33,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Offers:        tenants.NewOfferStore(db),
 			Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 			Support:       tenants.NewSupportStore(db, testSealer(t)),
+			Reports:       tenants.NewReportStore(db),
 			Mail:          testMail(t, db),
 		}
 	}
@@ -50,6 +51,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no agreement store", func(c *Config) { c.Agreements = nil }},
 		{"no peer store", func(c *Config) { c.Peers = nil }},
 		{"no mail queue", func(c *Config) { c.Mail = nil }},
+		{"no report store", func(c *Config) { c.Reports = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -102,6 +102,7 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Offers:        tenants.NewOfferStore(db),
 		Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 		Support:       tenants.NewSupportStore(db, testSealer(t)),
+		Reports:       tenants.NewReportStore(db),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

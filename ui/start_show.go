@@ -55,6 +55,7 @@ var startLinks = []struct {
 	{"unit", "read", "start.link.units", "/admin/units"},
 	{"organisation", "read", "start.link.organisations", "/admin/organisations"},
 	{"agreement", "read", "start.link.agreements", "/admin/agreements"},
+	{"report", "read", "start.link.reports", "/admin/reports"},
 	{"region", "update", "start.link.settings", "/admin/settings"},
 	{"member", "read", "start.link.members", "/admin/members"},
 	{"invitation", "read", "start.link.invitations", "/admin/invitations"},

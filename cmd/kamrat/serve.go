@@ -259,6 +259,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Offers:        tenants.NewOfferStore(db),
 			Referrals:     tenants.NewReferralStore(db, sealer),
 			Support:       tenants.NewSupportStore(db, sealer),
+			Reports:       tenants.NewReportStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 		}

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// apiReport is a report in API answers: aggregates only.
+type apiReport struct {
+	ID          int64  `json:"id"`
+	PeriodStart string `json:"period_start"` // the quarter's first day
+	PeriodEnd   string `json:"period_end"`   // its last day
+	Quarter     string `json:"quarter"`      // e.g. 2026-Q1
+	// Scope is region, organisation or agreement; ScopeID is 0 for the
+	// region; ScopeName the organisation's or agreement's name when built.
+	Scope      string                `json:"scope"`
+	ScopeID    int64                 `json:"scope_id"`
+	ScopeName  string                `json:"scope_name"`
+	State      string                `json:"state"` // draft or approved
+	BuiltAt    time.Time             `json:"built_at"`
+	ApprovedAt *time.Time            `json:"approved_at,omitempty"`
+	Figures    tenants.ReportFigures `json:"figures"`
+}
+
+func apiReportOf(r tenants.Report) apiReport {
+	return apiReport{
+		ID: r.ID, PeriodStart: r.PeriodStart.String(), PeriodEnd: tenants.QuarterEnd(r.PeriodStart).String(), Quarter: quarterCode(r.PeriodStart),
+		Scope: string(r.Scope), ScopeID: r.ScopeID, ScopeName: r.ScopeName, State: string(r.State),
+		BuiltAt: r.BuiltAt.UTC(), ApprovedAt: utcPtr(r.ApprovedAt), Figures: r.Figures,
+	}
+}
+
+func quarterCode(d tenants.Date) string {
+	return fmt.Sprintf("%d-Q%d", d.Year(), tenants.QuarterNumber(d))
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// apiReportQuarterList answers GET /api/v1/regions/{region}/reports.
+type apiReportQuarterList struct {
+	Quarters []apiReportQuarter `json:"quarters"`
+	// Builds are the latest build per quarter that has not completed:
+	// waiting, running, retrying after a failure, or given up.
+	Builds []apiReportBuild `json:"builds"`
+}
+
+type apiReportQuarter struct {
+	PeriodStart string             `json:"period_start"`
+	Quarter     string             `json:"quarter"`
+	State       string             `json:"state"`
+	BuiltAt     time.Time          `json:"built_at"`
+	ApprovedAt  *time.Time         `json:"approved_at,omitempty"`
+	Reports     []apiReportSummary `json:"reports"`
+}
+
+type apiReportSummary struct {
+	ID        int64  `json:"id"`
+	Scope     string `json:"scope"`
+	ScopeID   int64  `json:"scope_id"`
+	ScopeName string `json:"scope_name"`
+}
+
+type apiReportBuild struct {
+	PeriodStart string `json:"period_start"`
+	Quarter     string `json:"quarter"`
+	// State is the job's: available, scheduled, running, retryable
+	// (failed, to be tried again), discarded or cancelled (given up).
+	State       string `json:"state"`
+	Attempt     int    `json:"attempt"`
+	MaxAttempts int    `json:"max_attempts"`
+	LastError   string `json:"last_error,omitempty"`
+}
+
+// apiReportIndex answers GET /api/v1/regions/{region}/reports.
+func (s *server) apiReportIndex(c *fiber.Ctx) error {
+	region := currentRegion(c)
+	quarters, err := s.cfg.Reports.Quarters(c.UserContext(), region.ID)
+	if err != nil {
+		return err
+	}
+	builds, err := s.cfg.Reports.ReportBuilds(c.UserContext(), region.ID)
+	if err != nil {
+		return err
+	}
+	out := apiReportQuarterList{Quarters: []apiReportQuarter{}, Builds: []apiReportBuild{}}
+	for _, q := range quarters {
+		if q.BuiltAt == nil {
+			continue
+		}
+		row := apiReportQuarter{PeriodStart: q.PeriodStart.String(), Quarter: quarterCode(q.PeriodStart), State: string(tenants.ReportDraft),
+			BuiltAt: q.BuiltAt.UTC(), ApprovedAt: utcPtr(q.ApprovedAt), Reports: []apiReportSummary{}}
+		if q.Approved() {
+			row.State = string(tenants.ReportApproved)
+		}
+		for _, r := range q.Reports {
+			row.Reports = append(row.Reports, apiReportSummary{ID: r.ID, Scope: string(r.Scope), ScopeID: r.ScopeID, ScopeName: r.ScopeName})
+		}
+		out.Quarters = append(out.Quarters, row)
+	}
+	seen := map[tenants.Date]bool{}
+	for _, b := range builds {
+		if seen[b.PeriodStart] {
+			continue
+		}
+		seen[b.PeriodStart] = true
+		if b.Pending() || b.Failed() {
+			out.Builds = append(out.Builds, apiReportBuild{PeriodStart: b.PeriodStart.String(), Quarter: quarterCode(b.PeriodStart),
+				State: b.State, Attempt: b.Attempt, MaxAttempts: b.MaxAttempts, LastError: b.LastError})
+		}
+	}
+	return c.JSON(out)
+}
+
+// apiReportShow answers GET /api/v1/regions/{region}/reports/{id}.
+func (s *server) apiReportShow(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.cfg.Reports.Report(c.UserContext(), currentRegion(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiReportOf(r))
+}
+
+// apiReportApprove answers POST /api/v1/regions/{region}/reports/{id}/approve:
+// the report's whole quarter is approved and locked; the answer is the
+// report as approved.
+func (s *server) apiReportApprove(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.approveReportQuarter(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(apiReportOf(r))
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// reportsPage lists the region's report quarters, newest first, and the
+// builds under way or failed.
+type reportsPage struct {
+	basePage
+	RegionName string
+	Quarters   []reportQuarterRow
+	Builds     []reportBuildRow
+}
+
+func (reportsPage) templateName() string { return "reports_index" }
+
+type reportQuarterRow struct {
+	Label, State, StateLabel string
+	BuiltAt, ApprovedAt      string
+	Reports                  []link
+}
+
+// reportBuildRow is a quarter's latest build job that has not completed.
+type reportBuildRow struct {
+	Label, StateLabel string
+	Failed            bool
+	Attempt, Max      int
+	Error             string
+}
+
+// reportsIndex lists the quarters with their reports and state.
+func (s *server) reportsIndex(c *fiber.Ctx) error {
+	region := currentRegion(c)
+	p := reportsPage{basePage: s.regionBase(c), RegionName: region.Name}
+	var err error
+	if p.Quarters, p.Builds, err = s.reportQuarterRows(c, p.Lang); err != nil {
+		return err
+	}
+	return s.renderPage(c, p)
+}
+
+func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRow, []reportBuildRow, error) {
+	region := currentRegion(c)
+	quarters, err := s.cfg.Reports.Quarters(c.UserContext(), region.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	builds, err := s.cfg.Reports.ReportBuilds(c.UserContext(), region.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	base := reportsURL(c)
+	var rows []reportQuarterRow
+	for _, q := range quarters {
+		if q.BuiltAt == nil {
+			continue // a build that failed before storing anything
+		}
+		row := reportQuarterRow{Label: s.quarterLabel(lang, q.PeriodStart), State: string(tenants.ReportDraft), BuiltAt: moment(q.BuiltAt), ApprovedAt: moment(q.ApprovedAt)}
+		if q.Approved() {
+			row.State = string(tenants.ReportApproved)
+		}
+		row.StateLabel = s.translator.Translate(lang, "reports.state."+row.State, nil)
+		for _, r := range q.Reports {
+			row.Reports = append(row.Reports, link{Label: s.reportScopeLabel(lang, r), URL: base + "/" + itoa(r.ID)})
+		}
+		rows = append(rows, row)
+	}
+	var buildRows []reportBuildRow
+	seen := map[tenants.Date]bool{}
+	for _, b := range builds { // latest first
+		if seen[b.PeriodStart] {
+			continue
+		}
+		seen[b.PeriodStart] = true
+		if !b.Pending() && !b.Failed() {
+			continue
+		}
+		state := "building"
+		switch {
+		case b.Failed():
+			state = "failed"
+		case b.LastError != "":
+			state = "retrying"
+		}
+		buildRows = append(buildRows, reportBuildRow{
+			Label: s.quarterLabel(lang, b.PeriodStart), StateLabel: s.translator.Translate(lang, "reports.build."+state, nil),
+			Failed: b.Failed(), Attempt: b.Attempt, Max: b.MaxAttempts, Error: b.LastError,
+		})
+	}
+	return rows, buildRows, nil
+}
