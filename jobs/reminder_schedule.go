@@ -1,14 +1,127 @@
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kamrat/kamrat/tenants"
+)
+
+// ReminderScanInterval is how often the scan looks for what is late.
+// Deadlines are counted in days, so an hour is prompt enough, and the scan
+// is a few indexed queries per region.
+const ReminderScanInterval = time.Hour
 
 // registerReminderWorkers adds the workers of reminders, escalations and
-// notifications.
+// notifications, and of consent expiry and retention.
 func registerReminderWorkers(w *river.Workers, deps *Deps) error {
-	return nil
+	return errors.Join(
+		river.AddWorkerSafely(w, &ReminderScanWorker{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[ReferralNotContactedArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[ReferralEscalatedArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[FollowUpDueArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[FollowUpOverdueArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[SupervisionOverdueArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[CertificationExpiringArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[AgreementEndingArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[CommitmentMissedArgs]{deps: deps}),
+		registerRetentionWorkers(w, deps),
+	)
 }
 
-// reminderPeriodicJobs are the scans that find what is late.
+// reminderPeriodicJobs are the scans that find what is late, and the
+// daily consent expiry and retention.
 func reminderPeriodicJobs() []*river.PeriodicJob {
-	return nil
+	return append([]*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(ReminderScanInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true, ID: "reminder_scan"}),
+	}, retentionPeriodicJobs()...)
+}
+
+// ReminderScanArgs scans every region, by Deps.Now, for what is late and
+// enqueues one reminder job per thing and level.
+type ReminderScanArgs struct{}
+
+func (ReminderScanArgs) Kind() string { return "reminder_scan" }
+
+// ReminderScanWorker enqueues reminders. It notifies nobody itself: each
+// reminder is its own job, unique by its arguments (see reminderInsertOpts),
+// so that a scan running again, or two scans at once, enqueue a reminder
+// once, and a failing reminder is retried on its own.
+type ReminderScanWorker struct {
+	river.WorkerDefaults[ReminderScanArgs]
+	deps *Deps
+}
+
+func (w *ReminderScanWorker) Work(ctx context.Context, job *river.Job[ReminderScanArgs]) error {
+	db := w.deps.DB
+	if db == nil {
+		return river.JobCancel(errors.New("jobs: the reminder scan has no database (jobs.Deps.DB is nil)"))
+	}
+	now := w.deps.now()
+	regions, err := tenants.NewTenantStore(db).List(ctx)
+	if err != nil {
+		return fmt.Errorf("list regions: %w", err)
+	}
+	store := tenants.NewReminderStore(db)
+	var errs []error
+	for _, region := range regions {
+		due, err := store.Due(ctx, region.ID, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("scan region %d: %w", region.ID, err))
+			continue
+		}
+		args := reminderJobs(region.ID, due)
+		if len(args) == 0 {
+			continue
+		}
+		if err := db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
+			for _, a := range args {
+				if _, err := w.deps.client.InsertTx(ctx, tx, a, nil); err != nil {
+					return fmt.Errorf("enqueue %s: %w", a.Kind(), err)
+				}
+			}
+			return nil
+		}); err != nil {
+			errs = append(errs, fmt.Errorf("region %d: %w", region.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// reminderJobs turns what a region's scan found into reminder jobs.
+func reminderJobs(tenantID int64, due tenants.DueReminders) []river.JobArgs {
+	var out []river.JobArgs
+	for _, r := range due.Referrals {
+		out = append(out, ReferralNotContactedArgs{TenantID: tenantID, ReferralID: r.ReferralID})
+		if r.Escalate {
+			out = append(out, ReferralEscalatedArgs{TenantID: tenantID, ReferralID: r.ReferralID})
+		}
+	}
+	for _, f := range due.FollowUps {
+		if f.PeerUserID != 0 {
+			out = append(out, FollowUpDueArgs{TenantID: tenantID, FollowUpID: f.FollowUpID})
+		}
+		if f.Overdue {
+			out = append(out, FollowUpOverdueArgs{TenantID: tenantID, FollowUpID: f.FollowUpID})
+		}
+	}
+	for _, s := range due.Supervision {
+		out = append(out, SupervisionOverdueArgs{TenantID: tenantID, PeerID: s.PeerID, DueOn: s.DueOn.String()})
+	}
+	for _, c := range due.Certifications {
+		out = append(out, CertificationExpiringArgs{TenantID: tenantID, PeerID: c.PeerID, ExpiresOn: c.ExpiresOn.String()})
+	}
+	for _, a := range due.Agreements {
+		out = append(out, AgreementEndingArgs{TenantID: tenantID, AgreementID: a.AgreementID, EndsOn: a.EndsOn.String(), Days: a.Notice})
+	}
+	for _, m := range due.Commitments {
+		out = append(out, CommitmentMissedArgs{TenantID: tenantID, AgreementID: m.AgreementID, PeriodStart: m.PeriodStart.String()})
+	}
+	return out
 }
