@@ -29,6 +29,10 @@ type Config struct {
 	PollInterval time.Duration
 	// Register adds extra workers; tests use it for their own job kinds.
 	Register func(*river.Workers)
+	// RescueAfter is how long a job may run before River takes it as
+	// stuck — its worker died — and runs it again (0: River's default,
+	// an hour). Jobs are idempotent, so a rescued job does its work once.
+	RescueAfter time.Duration
 }
 
 // Deps are what the workers need to do their work. Workers share one
@@ -101,8 +105,14 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 		Workers: workers,
 		// REINDEX needs table ownership, which the application role lacks
 		// by design; the database owner reindexes during maintenance.
-		ReindexerSchedule: river.NeverSchedule(),
-		FetchPollInterval: cfg.PollInterval,
+		ReindexerSchedule:    river.NeverSchedule(),
+		FetchPollInterval:    cfg.PollInterval,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+	}
+	if cfg.RescueAfter > 0 {
+		// River wants a job's time limit no longer than the wait before
+		// rescue; its default limit is a minute.
+		rcfg.JobTimeout = min(time.Minute, cfg.RescueAfter)
 	}
 	if cfg.Work {
 		maxWorkers := cfg.MaxWorkers
