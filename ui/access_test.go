@@ -121,6 +121,7 @@ func accessFixtures(t *testing.T, sb *signInBundle) map[string]int64 {
 	referralFixtures(t, sb, ids)
 	supportFixtures(t, sb, ids)
 	myMatchFixtures(t, sb, ids)
+	notificationFixtures(t, sb, ids)
 	reportFixtures(t, sb, ids)
 	return ids
 }

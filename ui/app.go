@@ -49,6 +49,8 @@ type Config struct {
 	Referrals *tenants.ReferralStore
 	// Support is what follows a referral: matches, meetings, follow-ups.
 	Support *tenants.SupportStore
+	// Notifications is every member's inbox.
+	Notifications *tenants.NotificationStore
 	// Reports are the quarterly reports and their builds.
 	Reports *tenants.ReportStore
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
@@ -131,6 +133,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Peers, Supervision, Gatherings and Placements are required")
 	case cfg.Offers == nil || cfg.Referrals == nil || cfg.Support == nil:
 		return nil, errors.New("ui: Config.Offers, Referrals and Support are required")
+	case cfg.Notifications == nil:
+		return nil, errors.New("ui: Config.Notifications is required")
 	case cfg.Reports == nil:
 		return nil, errors.New("ui: Config.Reports is required")
 	case cfg.Mail == nil:

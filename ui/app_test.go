@@ -34,6 +34,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 			Support:       tenants.NewSupportStore(db, testSealer(t)),
 			Reports:       tenants.NewReportStore(db),
+			Notifications: tenants.NewNotificationStore(db),
 			Mail:          testMail(t, db),
 		}
 	}
@@ -51,6 +52,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 		{"no agreement store", func(c *Config) { c.Agreements = nil }},
 		{"no peer store", func(c *Config) { c.Peers = nil }},
 		{"no mail queue", func(c *Config) { c.Mail = nil }},
+		{"no notification store", func(c *Config) { c.Notifications = nil }},
 		{"no report store", func(c *Config) { c.Reports = nil }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -102,6 +102,7 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Offers:        tenants.NewOfferStore(db),
 		Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 		Support:       tenants.NewSupportStore(db, testSealer(t)),
+		Notifications: tenants.NewNotificationStore(db),
 		Reports:       tenants.NewReportStore(db),
 		Mail:          testMail(t, db),
 	}

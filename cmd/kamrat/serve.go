@@ -213,9 +213,15 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 	if err != nil {
 		return err
 	}
+	// Notification e-mail is written from the interface's catalogues.
+	translator, err := ui.NewTranslator()
+	if err != nil {
+		return err
+	}
 	client, err := jobs.NewClient(db, jobs.Deps{
 		DB: db, Sealer: sealer, PublicURL: cfg.publicURL,
 		Heartbeats: tenants.NewHeartbeatStore(db), Outbox: tenants.NewEmailOutbox(db), Mailer: mailer,
+		Notifications: tenants.NewNotificationStore(db), Notices: ui.NewNotificationMailer(translator),
 	}, jobs.Config{
 		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers,
 	})
@@ -259,6 +265,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Offers:        tenants.NewOfferStore(db),
 			Referrals:     tenants.NewReferralStore(db, sealer),
 			Support:       tenants.NewSupportStore(db, sealer),
+			Notifications: tenants.NewNotificationStore(db),
 			Reports:       tenants.NewReportStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
