@@ -45,6 +45,7 @@ var startLinks = []struct {
 	key      string
 	path     string
 }{
+	{"notification", "read", "start.link.notifications", "/notifications"},
 	{"referral", "create", "start.link.clinic_referrals", "/clinic/referrals"},
 	{"referral", "update", "start.link.referral_inbox", "/org/referrals"},
 	{"peer", "read", "start.link.overview", "/org/overview"},
