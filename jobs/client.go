@@ -83,6 +83,14 @@ type Client struct {
 	work          bool
 	// deps are the workers' Deps, which Notify uses too.
 	deps *Deps
+
+	// The operator's view (operator.go): River's job list, look-up, retry
+	// and cancel, and db for counting jobs by kind and state.
+	jobList   func(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
+	jobGet    func(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	jobRetry  func(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	jobCancel func(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	db        *tenants.DB
 }
 
 // NewClient builds the River client for db with every Kamrat worker
@@ -134,7 +142,8 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				return rc.InsertTx(ctx, tx.Tx.Tx, args, opts)
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
-			deps: shared,
+			deps:    shared,
+			jobList: rc.JobList, jobGet: rc.JobGet, jobRetry: rc.JobRetry, jobCancel: rc.JobCancel, db: db,
 		}
 		return shared.client, nil
 	case tenants.Postgres:
@@ -157,7 +166,8 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				return res, err
 			},
 			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
-			deps: shared,
+			deps:    shared,
+			jobList: rc.JobList, jobGet: rc.JobGet, jobRetry: rc.JobRetry, jobCancel: rc.JobCancel, db: db,
 		}
 		return shared.client, nil
 	}
