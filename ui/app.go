@@ -53,6 +53,10 @@ type Config struct {
 	Notifications *tenants.NotificationStore
 	// Reports are the quarterly reports and their builds.
 	Reports *tenants.ReportStore
+	// Jobs lets the platform operator see and act on the background job
+	// queue (/ops/jobs); jobs.Client does. nil: the page says the view is
+	// not available.
+	Jobs JobsOperator
 	// PublicURL is the site's external base URL (for OIDC redirect URLs);
 	// empty means the request's own scheme and host.
 	PublicURL string

@@ -269,6 +269,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Reports:       tenants.NewReportStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
+			Jobs:          client,
 		}
 		if cfg.demo {
 			stopDemo, err := setUpDemo(ctx, db, sealer, &uiCfg, ln.Addr().String(), logger)
