@@ -76,15 +76,7 @@ func TestKillWorkerProcess(t *testing.T) {
 		t.Skip("run by TestWorkerKilledMidJob only")
 	}
 	ctx := context.Background()
-	loc, err := tenants.ParseDatabaseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := tenants.Open(ctx, loc, tenants.OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tenanttest.OpenURL(t, url)
 	rescue, _ := time.ParseDuration(os.Getenv(envKillRescue))
 	client, err := jobs.NewClient(db, jobs.Deps{DB: db}, jobs.Config{
 		Work: true, PollInterval: 100 * time.Millisecond, RescueAfter: rescue,
@@ -118,28 +110,10 @@ func TestWorkerKilledMidJob(t *testing.T) {
 			t.Parallel()
 			url, ownerURL := tenanttest.URL(t, d)
 			ctx := context.Background()
-			ownerLoc, err := tenants.ParseDatabaseURL(ownerURL)
-			if err != nil {
+			if _, err := migrations.Up(ctx, tenanttest.OpenURL(t, ownerURL), nil); err != nil {
 				t.Fatal(err)
 			}
-			owner, err := tenants.Open(ctx, ownerLoc, tenants.OpenOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = migrations.Up(ctx, owner, nil)
-			owner.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			loc, err := tenants.ParseDatabaseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, err := tenants.Open(ctx, loc, tenants.OpenOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := tenanttest.OpenURL(t, url)
 			region := tenanttest.Tenant(t, db)
 			// This client only inserts; River wants the kind known all the same.
 			inserter, err := jobs.NewClient(db, jobs.Deps{}, jobs.Config{

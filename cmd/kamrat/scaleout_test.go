@@ -29,15 +29,7 @@ func TestThreeProcessesBuildAQuarterOnce(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	loc, err := tenants.ParseDatabaseURL(appURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := tenants.Open(ctx, loc, tenants.OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tenanttest.OpenURL(t, appURL)
 	region, err := tenants.NewTenantStore(db).BySlug(ctx, "skane")
 	if err != nil {
 		t.Fatal(err)

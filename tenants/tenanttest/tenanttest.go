@@ -101,6 +101,18 @@ func URL(t testing.TB, d tenants.Dialect) (appURL, ownerURL string) {
 	return appURL, ownerURL
 }
 
+// OpenURL opens the database a URL (as URL returns, or sqlite:PATH)
+// names, closed when the test ends: for tests that share a database with
+// the processes they start.
+func OpenURL(t testing.TB, raw string) *tenants.DB {
+	t.Helper()
+	loc, err := tenants.ParseDatabaseURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openLocation(t, loc)
+}
+
 func openLocation(t testing.TB, loc tenants.Location) *tenants.DB {
 	t.Helper()
 	db, err := tenants.Open(context.Background(), loc, tenants.OpenOptions{})
