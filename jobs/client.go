@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -91,6 +92,10 @@ type Client struct {
 	jobRetry  func(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	jobCancel func(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	db        *tenants.DB
+
+	// releases end the contexts Start handed River (see Start).
+	mu       sync.Mutex
+	releases []func()
 }
 
 // NewClient builds the River client for db with every Kamrat worker
@@ -181,22 +186,43 @@ func (c *Client) InsertTx(ctx context.Context, tx *tenants.Tx, args river.JobArg
 }
 
 // Start begins working jobs when the client was built with Work; otherwise
-// it does nothing.
+// it does nothing. Ending ctx (cancelled, or its deadline passed) stops the
+// client at once, cancelling running jobs, as StopAndCancel does.
 func (c *Client) Start(ctx context.Context) error {
 	if !c.work {
 		return nil
 	}
-	return c.start(ctx)
+	// River takes only cancellation of its context as the order to stop: a
+	// context that ends by its deadline (context.DeadlineExceeded) leaves its
+	// notifier reconnecting in a loop without pause, at full CPU, and Stop
+	// and StopAndCancel then never return. So River gets a context of its own
+	// that is cancelled when ctx ends, for whatever reason.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	unhook := context.AfterFunc(ctx, cancel)
+	release := func() {
+		unhook()
+		cancel()
+	}
+	if err := c.start(runCtx); err != nil {
+		release()
+		return err
+	}
+	c.mu.Lock()
+	c.releases = append(c.releases, release)
+	c.mu.Unlock()
+	return nil
 }
 
 // Stop lets running jobs finish until ctx ends, then cancels them and waits
-// for them to return. It returns nil when every job finished in time.
+// for them to return (at most 10 s more). It returns nil when every job
+// finished in time.
 func (c *Client) Stop(ctx context.Context) error {
 	if !c.work {
 		return nil
 	}
 	err := c.stop(ctx)
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		c.stopped()
 		return err
 	}
 	cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -204,7 +230,18 @@ func (c *Client) Stop(ctx context.Context) error {
 	if err2 := c.stopAndCancel(cancelCtx); err2 != nil {
 		return errors.Join(err, err2)
 	}
+	c.stopped()
 	return err
+}
+
+// stopped releases the contexts Start gave River once River has stopped.
+func (c *Client) stopped() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, release := range c.releases {
+		release()
+	}
+	c.releases = nil
 }
 
 // Subscribe returns a channel of job events of the given kinds (all when

@@ -86,7 +86,7 @@ func TestInsertTx(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer client.Stop(context.Background())
+		defer stopClient(t, client)
 
 		waitFor(t, ctx, events, "test_probe")
 		// Give a wrongly surviving rolled-back job, or a duplicate, time to run.
@@ -136,7 +136,7 @@ func TestHeartbeatRunsOnStart(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer client.Stop(context.Background())
+		defer stopClient(t, client)
 		waitFor(t, ctx, events, jobs.WorkerHeartbeatArgs{}.Kind())
 		h, err := heartbeats.Latest(ctx)
 		if err != nil {
@@ -162,6 +162,19 @@ func waitFor(t *testing.T, ctx context.Context, events <-chan *river.Event, kind
 	}
 }
 
+// stopClient stops a test's client and fails the test when it does not
+// stop in time: running jobs get 10 s to finish, then Client.Stop cancels
+// them and waits 10 s more. A stuck client can fail a test but never hang
+// the package until its timeout.
+func stopClient(t testing.TB, client *jobs.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := client.Stop(ctx); err != nil {
+		t.Errorf("stop the job client: %v", err)
+	}
+}
+
 func drain(events <-chan *river.Event, d time.Duration) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -172,4 +185,32 @@ func drain(events <-chan *river.Event, d time.Duration) {
 			return
 		}
 	}
+}
+
+// TestStartContextDeadline: a client whose start context ends by its
+// deadline stops at once, as when the context is cancelled, and a later
+// Stop returns. River itself takes only cancellation as the order to stop:
+// after a deadline its notifier reconnected in a loop without pause, at
+// full CPU, and Stop never returned (a hung test package).
+func TestStartContextDeadline(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		client, err := jobs.NewClient(db, jobs.Deps{Heartbeats: tenants.NewHeartbeatStore(db)}, jobs.Config{Work: true, PollInterval: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := client.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		<-ctx.Done()
+		time.Sleep(200 * time.Millisecond)
+
+		stopCtx, stopCancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stopCancel()
+		start := time.Now()
+		if err := client.Stop(stopCtx); err != nil {
+			t.Fatalf("stop after the start context's deadline: %v after %v", err, time.Since(start))
+		}
+	})
 }

@@ -90,7 +90,7 @@ func TestKillWorkerProcess(t *testing.T) {
 	if err := client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer client.Stop(ctx)
+	defer stopClient(t, client)
 	for e := range events {
 		if e.Job.Kind == (effectArgs{}).Kind() {
 			return

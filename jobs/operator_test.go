@@ -82,7 +82,7 @@ func TestOperatorView(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer client.Stop(context.Background())
+		defer stopClient(t, client)
 		waitForJobIDs(t, ctx, events, river.EventKindJobFailed, once, twice)
 
 		byID := func(f jobs.JobFilter) map[int64]jobs.JobView {

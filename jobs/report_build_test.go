@@ -57,7 +57,7 @@ func reportRegion(t *testing.T, db *tenants.DB) tenants.Tenant {
 }
 
 // reportClient starts a working client on db whose clock is reportClock.
-func reportClient(t *testing.T, ctx context.Context, db *tenants.DB) (*jobs.Client, <-chan *river.Event) {
+func reportClient(t *testing.T, ctx context.Context, db *tenants.DB) (*jobs.Client, *jobEvents) {
 	t.Helper()
 	client, err := jobs.NewClient(db, jobs.Deps{
 		DB: db, Heartbeats: tenants.NewHeartbeatStore(db), Now: func() time.Time { return reportClock },
@@ -70,29 +70,66 @@ func reportClient(t *testing.T, ctx context.Context, db *tenants.DB) (*jobs.Clie
 	if err := client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { client.Stop(context.Background()) })
-	return client, events
+	t.Cleanup(func() { stopClient(t, client) })
+	return client, &jobEvents{ch: events}
+}
+
+// jobEvents are a client's job events, read by waitForJobs. River reports
+// finished jobs in batches, in no particular order within a batch: the
+// builds a report_schedule job enqueued may well be reported before the
+// schedule job itself. So an event of another kind than the one waited for
+// is kept for a later wait, never dropped.
+type jobEvents struct {
+	ch   <-chan *river.Event
+	kept []*river.Event
 }
 
 // waitForJobs waits until n jobs of kind have ended in the wanted event.
-func waitForJobs(t *testing.T, ctx context.Context, events <-chan *river.Event, kind string, want river.EventKind, n int) []*river.Event {
+func waitForJobs(t *testing.T, ctx context.Context, events *jobEvents, kind string, want river.EventKind, n int) []*river.Event {
 	t.Helper()
 	var got []*river.Event
+	take := func(ev *river.Event) bool {
+		if ev.Job.Kind != kind || len(got) == n {
+			return false
+		}
+		if ev.Kind != want {
+			t.Fatalf("%s job %d: %s, want %s; errors %+v", kind, ev.Job.ID, ev.Kind, want, ev.Job.Errors)
+		}
+		got = append(got, ev)
+		return true
+	}
+	var others []*river.Event
+	for _, ev := range events.kept {
+		if !take(ev) {
+			others = append(others, ev)
+		}
+	}
+	events.kept = others
 	for len(got) < n {
 		select {
-		case ev := <-events:
-			if ev.Job.Kind != kind {
-				continue
+		case ev := <-events.ch:
+			if !take(ev) {
+				events.kept = append(events.kept, ev)
 			}
-			if ev.Kind != want {
-				t.Fatalf("%s job %d: %s, want %s; errors %+v", kind, ev.Job.ID, ev.Kind, want, ev.Job.Errors)
-			}
-			got = append(got, ev)
 		case <-ctx.Done():
 			t.Fatalf("%d of %d %s jobs ended in %s: %v", len(got), n, kind, want, ctx.Err())
 		}
 	}
 	return got
+}
+
+// settle lets the client work for d, keeping the events that come.
+func (e *jobEvents) settle(d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case ev := <-e.ch:
+			e.kept = append(e.kept, ev)
+		case <-timer.C:
+			return
+		}
+	}
 }
 
 func countRows(t *testing.T, ctx context.Context, db *tenants.DB, query string, args ...any) int {
@@ -162,7 +199,7 @@ func TestReportScheduleOncePerRegion(t *testing.T) {
 		if !skipped {
 			t.Error("a second build of the same quarter was inserted")
 		}
-		drain(events, 500*time.Millisecond)
+		events.settle(500 * time.Millisecond)
 
 		if n := countRows(t, ctx, db, "SELECT count(*) FROM river_job WHERE kind = ?", tenants.ReportBuildKind); n != len(regions) {
 			t.Errorf("%d report_build jobs, want one per region (%d)", n, len(regions))
@@ -287,7 +324,7 @@ func TestReportBuildThreeProcesses(t *testing.T) {
 	var (
 		wg      sync.WaitGroup
 		clients []*jobs.Client
-		streams []<-chan *river.Event
+		streams []*jobEvents
 	)
 	for range 3 {
 		db := open(appURL)
@@ -308,13 +345,14 @@ func TestReportBuildThreeProcesses(t *testing.T) {
 	merged := make(chan *river.Event, 64)
 	for _, s := range streams {
 		go func() {
-			for ev := range s {
+			for ev := range s.ch {
 				merged <- ev
 			}
 		}()
 	}
-	waitForJobs(t, ctx, merged, tenants.ReportBuildKind, river.EventKindJobCompleted, 1)
-	drain(merged, time.Second)
+	all := &jobEvents{ch: merged}
+	waitForJobs(t, ctx, all, tenants.ReportBuildKind, river.EventKindJobCompleted, 1)
+	all.settle(time.Second)
 
 	if n := countRows(t, ctx, first, "SELECT count(*) FROM river_job WHERE kind = ?", tenants.ReportBuildKind); n != 1 {
 		t.Errorf("%d report_build jobs, want 1", n)

@@ -37,7 +37,12 @@ func withMail(t *testing.T, db *tenants.DB) (func(*Config), *jobstest.SMTPServer
 	}
 	t.Cleanup(func() {
 		cancel()
-		client.Stop(context.Background())
+		// Bounded, so that a stuck client fails the test instead of hanging it.
+		stopCtx, stopCancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stopCancel()
+		if err := client.Stop(stopCtx); err != nil {
+			t.Errorf("stop the job client: %v", err)
+		}
 	})
 	return func(c *Config) { c.Mail = client }, smtp
 }

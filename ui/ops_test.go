@@ -163,7 +163,14 @@ func TestOpsJobs(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer client.Stop(context.Background())
+		defer func() {
+			// Bounded, so that a stuck client fails the test instead of hanging it.
+			stopCtx, stopCancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer stopCancel()
+			if err := client.Stop(stopCtx); err != nil {
+				t.Errorf("stop the job client: %v", err)
+			}
+		}()
 		opsWaitFor(t, ctx, events, river.EventKindJobFailed, discarded, retryable)
 
 		operator := opsOperator(t, sb.testBundle, &sb.region.ID)
