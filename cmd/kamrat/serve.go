@@ -286,7 +286,10 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		go func() { serveErr <- fiberApp.Listener(ln) }()
 		logger.Info("listening", "addr", ln.Addr().String(), "database", loc.String(), "mode", cfg.mode, "version", version)
 	}
-	if err := client.Start(ctx); err != nil {
+	// The workers' context outlives the signal: a cancelled start context
+	// makes River cancel running jobs at once, while Stop below lets them
+	// finish within the grace period.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start background workers: %w", err)
 	}
 	if work {
