@@ -27,9 +27,9 @@ var errNoNotices = errors.New("jobs: no notification e-mail writer (jobs.Deps.No
 // e-mail that tells the user of it in the same transaction: both exist if
 // and only if tx commits. It reports whether the notification was new.
 //
-// The e-mail goes to the user's address, in the region's default language
-// (users have no language setting of their own, so the region's choice is
-// the best guess), with the link made absolute with Deps.PublicURL (the
+// The e-mail goes to the user's address, in the language they chose last
+// when signed in (the region's default language until they choose), with
+// the link made absolute with Deps.PublicURL (the
 // link alone without one). A user disabled everywhere, or shut out of the
 // region, gets the notification in the inbox but no e-mail.
 //

@@ -200,7 +200,7 @@ func TestNotifyQueuesOneEmail(t *testing.T) {
 }
 
 // TestNotifyLanguageAndDisabled: the e-mail speaks the region's default
-// language; a member shut out of the region gets the notification but no
+// language until the person chooses their own; a member shut out of the region gets the notification but no
 // e-mail; a transaction that rolls back leaves neither.
 func TestNotifyLanguageAndDisabled(t *testing.T) {
 	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
@@ -225,6 +225,28 @@ func TestNotifyLanguageAndDisabled(t *testing.T) {
 			t.Errorf("English e-mail: subject %q\ntext %q\nhtml %s", p.Subject, p.Text, p.HTML)
 		}
 
+		// Anna chose Swedish (signed in, with the language link): her next
+		// e-mail is in Swedish, whatever the region's default.
+		if err := tenants.NewIdentityStore(db).SetLanguage(w.ctx, w.anna.ID, "sv"); err != nil {
+			t.Fatal(err)
+		}
+		swedish := report
+		swedish.DedupeKey = "report_ready:2026Q4:again"
+		if !w.notify(t, w.b.ID, swedish, w.client.Notify) {
+			t.Fatal("the second notification was not created")
+		}
+		w.waitForEmailJob(t, river.EventKindJobCompleted)
+		if got = w.smtp.Messages(); len(got) != 2 {
+			t.Fatalf("SMTP server received %d messages, want 2", len(got))
+		}
+		if p, err = got[1].Parse(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(p.Subject, "en kvartalsrapport är klar") || !strings.Contains(p.HTML, `lang="sv"`) ||
+			!strings.Contains(normalizeNewlines(p.Text), "Kvartalsrapporten för 2026 Q4 är klar") {
+			t.Errorf("Swedish e-mail: subject %q\ntext %q", p.Subject, p.Text)
+		}
+
 		// Bo is shut out of region a: inbox yes, e-mail no.
 		bo := report
 		bo.UserID, bo.Link = w.bo.ID, "/r/"+w.region.Slug+"/reports/9"
@@ -244,8 +266,8 @@ func TestNotifyLanguageAndDisabled(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.quiet(t, 700*time.Millisecond)
-		if n := len(w.smtp.Messages()); n != 1 {
-			t.Fatalf("SMTP server has %d messages, want still 1", n)
+		if n := len(w.smtp.Messages()); n != 2 {
+			t.Fatalf("SMTP server has %d messages, want still 2", n)
 		}
 		if ms := outboxMessages(t, w.ctx, db, w.region.ID); len(ms) != 0 {
 			t.Fatalf("region a's outbox holds %+v, want nothing for Bo", ms)
@@ -253,7 +275,7 @@ func TestNotifyLanguageAndDisabled(t *testing.T) {
 		if list, _ := w.notifications.List(w.ctx, w.region.ID, w.bo.ID, 0); len(list) != 1 {
 			t.Fatalf("Bo's inbox %+v, want his notification", list)
 		}
-		if list, _ := w.notifications.List(w.ctx, w.b.ID, w.anna.ID, 0); len(list) != 1 {
+		if list, _ := w.notifications.List(w.ctx, w.b.ID, w.anna.ID, 0); len(list) != 2 {
 			t.Fatalf("Anna's inbox in b %+v, want only the committed one", list)
 		}
 

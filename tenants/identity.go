@@ -14,12 +14,15 @@ import (
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID               int64      `bun:"id,pk,autoincrement"`
-	Email            string     `bun:"email,notnull"`
-	DisplayName      string     `bun:"display_name,notnull"`
-	PlatformOperator bool       `bun:"platform_operator,notnull"`
-	DisabledAt       *time.Time `bun:"disabled_at"`
-	CreatedAt        time.Time  `bun:"created_at,notnull"`
+	ID               int64  `bun:"id,pk,autoincrement"`
+	Email            string `bun:"email,notnull"`
+	DisplayName      string `bun:"display_name,notnull"`
+	PlatformOperator bool   `bun:"platform_operator,notnull"`
+	// Language is the person's own choice, "sv" or "en", remembered when
+	// they switch language signed in; empty until then.
+	Language   string     `bun:"language,notnull"`
+	DisabledAt *time.Time `bun:"disabled_at"`
+	CreatedAt  time.Time  `bun:"created_at,notnull"`
 }
 
 // Disabled reports whether the user may no longer sign in.

@@ -293,6 +293,22 @@ func (s *IdentityStore) Members(ctx context.Context, tenantID int64) ([]Member, 
 
 // SetDisabled disables or re-enables a user. Disabling ends every session
 // of the user at once.
+// SetLanguage remembers a person's choice of language ("sv" or "en"); it
+// returns a *ValidationError for another value and ErrNotFound for no such
+// user.
+func (s *IdentityStore) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	if lang != "sv" && lang != "en" {
+		return fieldProblem("language", "validation.language", nil)
+	}
+	return s.db.InPlatform(ctx, func(tx *Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).Set("language = ?", lang).Where("id = ?", userID).Exec(ctx)
+		if err != nil {
+			return translate(err, "set language")
+		}
+		return requireRows(res, "user")
+	})
+}
+
 func (s *IdentityStore) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
 	return s.db.InPlatform(ctx, func(tx *Tx) error {
 		now := s.now().UTC()

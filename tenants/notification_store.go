@@ -187,8 +187,8 @@ type NotificationRecipient struct {
 	// Active: neither the user (everywhere) nor their membership (in this
 	// region) is disabled. Nobody e-mails an inactive user.
 	Active bool
-	// Language is the region's default language ("sv" or "en"): users have
-	// no language setting of their own.
+	// Language is the person's own choice of language ("sv" or "en"), or
+	// the region's default language when they have not chosen.
 	Language string
 }
 
@@ -202,11 +202,12 @@ func (s *NotificationStore) Recipient(ctx context.Context, tx *Tx, userID int64)
 	}
 	var row struct {
 		Email              string     `bun:"email"`
+		Language           string     `bun:"language"`
 		UserDisabledAt     *time.Time `bun:"user_disabled_at"`
 		MembershipDisabled *time.Time `bun:"membership_disabled_at"`
 	}
 	if err := tx.NewSelect().Model((*Membership)(nil)).
-		ColumnExpr("u.email, u.disabled_at AS user_disabled_at, membership.disabled_at AS membership_disabled_at").
+		ColumnExpr("u.email, u.language, u.disabled_at AS user_disabled_at, membership.disabled_at AS membership_disabled_at").
 		Join("JOIN users AS u ON u.id = membership.user_id").
 		Where("membership.tenant_id = ? AND membership.user_id = ?", tenantID, userID).
 		Scan(ctx, &row); err != nil {
@@ -216,9 +217,13 @@ func (s *NotificationStore) Recipient(ctx context.Context, tx *Tx, userID int64)
 	if err := tx.NewSelect().Model(&region).Where("id = ?", tenantID).Scan(ctx); err != nil {
 		return NotificationRecipient{}, translate(err, "region")
 	}
+	lang := row.Language
+	if lang == "" {
+		lang = region.Settings.Effective().DefaultLanguage
+	}
 	return NotificationRecipient{
 		Email:    row.Email,
 		Active:   row.UserDisabledAt == nil && row.MembershipDisabled == nil,
-		Language: region.Settings.Effective().DefaultLanguage,
+		Language: lang,
 	}, nil
 }

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kamrat/kamrat/tenants"
 )
 
 // cookieLanguage remembers the reader's choice of language.
@@ -44,6 +47,7 @@ func (s *server) switchLanguage(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if supportedLanguage(lang) {
+		s.rememberLanguage(c, lang)
 		c.Cookie(&fiber.Cookie{
 			Name:     cookieLanguage,
 			Value:    lang,
@@ -59,6 +63,25 @@ func (s *server) switchLanguage(c *fiber.Ctx) error {
 		target += "?" + q
 	}
 	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// rememberLanguage stores a signed-in person's choice of language on
+// their account, so that e-mail to them (notifications) is written in it
+// too. Nobody signed in: the cookie alone remembers it. A failure is
+// logged and the switch goes on: the page language does not depend on it.
+func (s *server) rememberLanguage(c *fiber.Ctx, lang string) {
+	pol := s.cfg.Policy
+	cookie := c.Cookies(pol.SessionCookie())
+	if cookie == "" {
+		return
+	}
+	_, user, err := pol.Sessions.Lookup(c.UserContext(), cookie, pol.Session.Idle)
+	if err == nil && user.Language != lang {
+		err = pol.Identities.SetLanguage(c.UserContext(), user.ID, lang)
+	}
+	if err != nil && !errors.Is(err, tenants.ErrNotFound) {
+		s.log.Error("remember language", "error", err, "request_id", requestID(c))
+	}
 }
 
 // localPath returns p if it is a path on this site, else "/". A raw path

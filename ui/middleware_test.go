@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
 
@@ -163,6 +165,33 @@ func TestLanguageSwitch(t *testing.T) {
 				if !strings.Contains(body, want) {
 					t.Errorf("cookie %q: page lacks %q", tc.cookie, want)
 				}
+			}
+		}
+	})
+}
+
+// TestLanguageSwitchSignedIn: a signed-in person's choice of language is
+// remembered on their account too (for e-mail to them), and a switch
+// signed out changes no account.
+func TestLanguageSwitchSignedIn(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		sb := setupSignIn(t, db)
+		ctx := context.Background()
+		viewer := sb.users[tenants.RoleViewer]
+		start := "/r/" + sb.region.Slug + "/start"
+		if resp := sb.send(t, http.MethodGet, start+"?lang=en"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("switch signed out: %d", resp.StatusCode)
+		}
+		if u, err := sb.policy.Identities.UserByEmail(ctx, viewer.Email); err != nil || u.Language != "" {
+			t.Fatalf("a switch signed out changed %q's language to %q (%v)", viewer.Email, u.Language, err)
+		}
+		session := sessionCookie(sb.signIn(t, "sub-viewer"))
+		for _, lang := range []string{"en", "sv"} {
+			if resp := sb.send(t, http.MethodGet, start+"?lang="+lang, session); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("switch to %s: %d", lang, resp.StatusCode)
+			}
+			if u, err := sb.policy.Identities.UserByEmail(ctx, viewer.Email); err != nil || u.Language != lang {
+				t.Errorf("after switching to %s the account says %q (%v)", lang, u.Language, err)
 			}
 		}
 	})
