@@ -119,3 +119,48 @@ func TestCommitmentMissedReminder(t *testing.T) {
 		}
 	})
 }
+
+// TestReportReadyReminder: a built quarter waiting for approval tells each
+// regional administrator once, however often the scan runs; a quarter
+// approved before the scan tells nobody.
+func TestReportReadyReminder(t *testing.T) {
+	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
+		w := newReminderWorld(t, db, swedish(2026, time.June, 1, 12))
+		reports := tenants.NewReportStore(db)
+		q2, q3 := tenants.NewDate(2026, time.April, 1), tenants.NewDate(2026, time.July, 1)
+
+		w.scan(t, swedish(2026, time.July, 2, 8))
+		w.wantNotified(t, tenants.NotifyReportReady, "", "")
+		if _, err := reports.Build(w.ctx, w.region.ID, q2, swedish(2026, time.July, 2, 9), tenants.BuildOnce); err != nil {
+			t.Fatal(err)
+		}
+		link := "/r/" + w.region.Slug + "/admin/reports"
+		for _, at := range []time.Time{swedish(2026, time.July, 2, 10), swedish(2026, time.July, 3, 10)} {
+			w.scan(t, at)
+			for _, n := range w.wantNotified(t, tenants.NotifyReportReady, link, "report_ready:2026-04-01", w.ada, w.bea) {
+				if n.Args[tenants.NotifyArgPeriod] != "2026 Q2" {
+					t.Errorf("args %v", n.Args)
+				}
+			}
+		}
+
+		for _, q := range []tenants.Date{q2, q3} {
+			if q == q3 {
+				if _, err := reports.Build(w.ctx, w.region.ID, q3, swedish(2026, time.October, 2, 9), tenants.BuildOnce); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := reports.Approve(w.ctx, w.region.ID, w.ada.ID, q, swedish(2026, time.October, 2, 10)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.scan(t, swedish(2026, time.October, 2, 11))
+		for _, list := range w.inboxes(t, tenants.NotifyReportReady) {
+			for _, n := range list {
+				if n.DedupeKey != "report_ready:2026-04-01" {
+					t.Errorf("an approved quarter was announced: %+v", n)
+				}
+			}
+		}
+	})
+}

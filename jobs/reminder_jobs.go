@@ -317,4 +317,32 @@ func (a CommitmentMissedArgs) notifications(ctx context.Context, r reminderRun) 
 	}), err
 }
 
+// ReportReadyArgs tells the region's administrators that a quarter's
+// reports are built and wait for their approval.
+type ReportReadyArgs struct {
+	TenantID    int64  `json:"tenant_id"`
+	PeriodStart string `json:"period_start"`
+}
+
+func (ReportReadyArgs) Kind() string                 { return "reminder_report_ready" }
+func (ReportReadyArgs) InsertOpts() river.InsertOpts { return reminderInsertOpts() }
+func (a ReportReadyArgs) region() int64              { return a.TenantID }
+
+func (a ReportReadyArgs) notifications(ctx context.Context, r reminderRun) ([]tenants.Notification, error) {
+	period, err := tenants.ParseDate(a.PeriodStart)
+	if err != nil {
+		return nil, river.JobCancel(err)
+	}
+	waiting, err := r.store.AwaitsApproval(ctx, r.tx, period)
+	if err != nil || !waiting {
+		return nil, err
+	}
+	users, err := r.store.RegionAdmins(ctx, r.tx)
+	return to(users, tenants.Notification{
+		Kind: tenants.NotifyReportReady, DedupeKey: "report_ready:" + a.PeriodStart,
+		Link: r.link("/admin/reports"),
+		Args: map[string]string{tenants.NotifyArgPeriod: fmt.Sprintf("%d Q%d", period.Year(), tenants.QuarterNumber(period))},
+	}), err
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -29,6 +29,7 @@ func registerReminderWorkers(w *river.Workers, deps *Deps) error {
 		river.AddWorkerSafely(w, &reminderWorker[CertificationExpiringArgs]{deps: deps}),
 		river.AddWorkerSafely(w, &reminderWorker[AgreementEndingArgs]{deps: deps}),
 		river.AddWorkerSafely(w, &reminderWorker[CommitmentMissedArgs]{deps: deps}),
+		river.AddWorkerSafely(w, &reminderWorker[ReportReadyArgs]{deps: deps}),
 		registerRetentionWorkers(w, deps),
 	)
 }
@@ -122,6 +123,9 @@ func reminderJobs(tenantID int64, due tenants.DueReminders) []river.JobArgs {
 	}
 	for _, m := range due.Commitments {
 		out = append(out, CommitmentMissedArgs{TenantID: tenantID, AgreementID: m.AgreementID, PeriodStart: m.PeriodStart.String()})
+	}
+	for _, p := range due.Unapproved {
+		out = append(out, ReportReadyArgs{TenantID: tenantID, PeriodStart: p.String()})
 	}
 	return out
 }

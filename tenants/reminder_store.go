@@ -127,6 +127,9 @@ type DueReminders struct {
 	Agreements     []EndingAgreement
 	// Commitments are those of the last ended quarter's agreement reports.
 	Commitments []MissedCommitments
+	// Unapproved are the quarters whose reports are built and wait for a
+	// regional administrator's approval.
+	Unapproved []Date
 }
 
 // Due scans the region, as of now, for every reminder that is due, in one
@@ -154,10 +157,41 @@ func (s *ReminderStore) Due(ctx context.Context, tenantID int64, now time.Time) 
 		if out.Agreements, err = endingAgreements(ctx, tx, tenantID, out.Day, 0); err != nil {
 			return err
 		}
-		out.Commitments, err = missedCommitments(ctx, tx, tenantID, LastEndedQuarter(now), 0)
+		if out.Commitments, err = missedCommitments(ctx, tx, tenantID, LastEndedQuarter(now), 0); err != nil {
+			return err
+		}
+		out.Unapproved, err = unapprovedQuarters(ctx, tx, tenantID, time.Time{})
 		return err
 	})
 	return out, err
+}
+
+// AwaitsApproval checks in tx whether the quarter starting on period is
+// built and not yet approved.
+func (s *ReminderStore) AwaitsApproval(ctx context.Context, tx *Tx, period Date) (bool, error) {
+	list, err := unapprovedQuarters(ctx, tx, tx.TenantID(), period.Time())
+	return len(list) > 0, err
+}
+
+// unapprovedQuarters lists the region's built, unapproved quarters (only
+// the one starting at only, if not zero).
+func unapprovedQuarters(ctx context.Context, tx *Tx, tenantID int64, only time.Time) ([]Date, error) {
+	var rows []struct {
+		PeriodStart Date `bun:"period_start"`
+	}
+	q := tx.NewSelect().Table("report_periods").Column("period_start").
+		Where("tenant_id = ? AND built_at IS NOT NULL AND approved_at IS NULL", tenantID)
+	if !only.IsZero() {
+		q = q.Where("period_start = ?", DateOf(only))
+	}
+	if err := q.Order("period_start").Scan(ctx, &rows); err != nil {
+		return nil, translate(err, "quarters awaiting approval")
+	}
+	periods := make([]Date, len(rows))
+	for i, r := range rows {
+		periods[i] = r.PeriodStart
+	}
+	return periods, nil
 }
 
 // Region returns the region of tx, with its settings.
