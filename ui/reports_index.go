@@ -53,6 +53,9 @@ func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRo
 		return nil, nil, err
 	}
 	base := reportsURL(c)
+	// The technical error of a failed build is for those who act on it
+	// (the administrators who approve reports); readers see the state.
+	technical := s.cfg.Policy.Authorizer.Allowed(principal(c).Role, region.Slug, "report", "approve")
 	var rows []reportQuarterRow
 	for _, q := range quarters {
 		if q.BuiltAt == nil {
@@ -85,10 +88,14 @@ func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRo
 		case b.LastError != "":
 			state = "retrying"
 		}
-		buildRows = append(buildRows, reportBuildRow{
+		row := reportBuildRow{
 			Label: s.quarterLabel(lang, b.PeriodStart), StateLabel: s.translator.Translate(lang, "reports.build."+state, nil),
-			Failed: b.Failed(), Attempt: b.Attempt, Max: b.MaxAttempts, Error: b.LastError,
-		})
+			Failed: b.Failed(), Attempt: b.Attempt, Max: b.MaxAttempts,
+		}
+		if technical {
+			row.Error = b.LastError
+		}
+		buildRows = append(buildRows, row)
 	}
 	return rows, buildRows, nil
 }
