@@ -127,7 +127,17 @@ func (a *AuditLog) Search(ctx context.Context, tenantID int64, f AuditFilter) ([
 			q = q.Where("outcome = ?", f.Outcome)
 		}
 		if f.Subject != "" {
-			q = q.Where("subject = ?", f.Subject)
+			// A participant ("participant CODE") is also found in the
+			// lists that showed them ("participants CODE1 CODE2 …"), so that
+			// a log extract for one person is whole.
+			if code, ok := strings.CutPrefix(f.Subject, "participant "); ok && code != "" && !strings.ContainsAny(code, " ") {
+				q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+					return q.Where("subject = ?", f.Subject).
+						WhereOr(`subject LIKE 'participants %' AND ' ' || subject || ' ' LIKE ? ESCAPE '\'`, "% "+likeEscaper.Replace(code)+" %")
+				})
+			} else {
+				q = q.Where("subject = ?", f.Subject)
+			}
 		}
 		limit := f.Limit
 		if limit <= 0 || limit > 1000 {

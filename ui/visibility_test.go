@@ -231,5 +231,24 @@ func TestWhatEachRoleSees(t *testing.T) {
 				t.Errorf("no %s audit entry of %s naming %s", want.action, want.role, secret.code)
 			}
 		}
+
+		// A log extract for the participant finds their own entries and the
+		// lists they were shown in, and no other participant's entries.
+		extract, err := sb.policy.Audit.Search(context.Background(), sb.region.ID, tenants.AuditFilter{Subject: "participant " + secret.code, Limit: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]bool{}
+		for _, e := range extract {
+			actions[e.Action] = true
+			if !strings.Contains(e.Subject, secret.code) {
+				t.Errorf("the extract for %s holds %+v", secret.code, e)
+			}
+		}
+		for _, want := range []string{"participant.read", "participant.list"} {
+			if !actions[want] {
+				t.Errorf("the extract for %s lacks %s entries (has %v)", secret.code, want, actions)
+			}
+		}
 	})
 }
