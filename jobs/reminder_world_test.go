@@ -177,7 +177,7 @@ var reminderKinds = []string{
 	jobs.ReferralNotContactedArgs{}.Kind(), jobs.ReferralEscalatedArgs{}.Kind(),
 	jobs.FollowUpDueArgs{}.Kind(), jobs.FollowUpOverdueArgs{}.Kind(),
 	jobs.SupervisionOverdueArgs{}.Kind(), jobs.CertificationExpiringArgs{}.Kind(),
-	jobs.AgreementEndingArgs{}.Kind(), jobs.CommitmentMissedArgs{}.Kind(),
+	jobs.AgreementEndingArgs{}.Kind(), jobs.CommitmentMissedArgs{}.Kind(), jobs.ReportReadyArgs{}.Kind(),
 }
 
 // settle waits until no reminder job waits or runs, failing on one that
