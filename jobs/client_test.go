@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/jobs/jobstest"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
@@ -86,7 +87,7 @@ func TestInsertTx(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer stopClient(t, client)
+		defer jobstest.Stop(t, client)
 
 		waitFor(t, ctx, events, "test_probe")
 		// Give a wrongly surviving rolled-back job, or a duplicate, time to run.
@@ -136,7 +137,7 @@ func TestHeartbeatRunsOnStart(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer stopClient(t, client)
+		defer jobstest.Stop(t, client)
 		waitFor(t, ctx, events, jobs.WorkerHeartbeatArgs{}.Kind())
 		h, err := heartbeats.Latest(ctx)
 		if err != nil {
@@ -159,19 +160,6 @@ func waitFor(t *testing.T, ctx context.Context, events <-chan *river.Event, kind
 		case <-ctx.Done():
 			t.Fatalf("no %s job completed: %v", kind, ctx.Err())
 		}
-	}
-}
-
-// stopClient stops a test's client and fails the test when it does not
-// stop in time: running jobs get 10 s to finish, then Client.Stop cancels
-// them and waits 10 s more. A stuck client can fail a test but never hang
-// the package until its timeout.
-func stopClient(t testing.TB, client *jobs.Client) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := client.Stop(ctx); err != nil {
-		t.Errorf("stop the job client: %v", err)
 	}
 }
 

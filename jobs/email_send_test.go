@@ -76,7 +76,7 @@ func setupEmail(t *testing.T, db *tenants.DB, withMailer bool) *emailBundle {
 		t.Fatal(err)
 	}
 	// Registered after the database's own cleanup, so it runs before it.
-	t.Cleanup(func() { stopClient(t, client) })
+	t.Cleanup(func() { jobstest.Stop(t, client) })
 	b.client, b.events = client, events
 	return b
 }

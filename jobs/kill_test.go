@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/jobs/jobstest"
 	"github.com/kamrat/kamrat/migrations"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
@@ -90,7 +91,7 @@ func TestKillWorkerProcess(t *testing.T) {
 	if err := client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer stopClient(t, client)
+	defer jobstest.Stop(t, client)
 	for e := range events {
 		if e.Job.Kind == (effectArgs{}).Kind() {
 			return

@@ -107,7 +107,7 @@ func setupNotify(t *testing.T, db *tenants.DB) *notifyWorld {
 	if err := client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopClient(t, client) })
+	t.Cleanup(func() { jobstest.Stop(t, client) })
 	w.client, w.events = client, events
 	return w
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,31 +11,10 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/jobs/jobstest"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
-
-// flakyArgs is a job kind of this test: its worker fails while told to.
-type flakyArgs struct {
-	Label string `json:"label"`
-}
-
-func (flakyArgs) Kind() string { return "test_flaky" }
-
-type flakyWorker struct {
-	river.WorkerDefaults[flakyArgs]
-	fail atomic.Bool
-}
-
-func (w *flakyWorker) Work(ctx context.Context, job *river.Job[flakyArgs]) error {
-	if w.fail.Load() {
-		return errors.New("the test's flaky worker failed on " + job.Args.Label)
-	}
-	return nil
-}
-
-// NextRetry keeps a retryable job waiting, so the test sees it so.
-func (w *flakyWorker) NextRetry(*river.Job[flakyArgs]) time.Time { return time.Now().Add(time.Hour) }
 
 // TestOperatorView: a job that fails for good is discarded, one with
 // attempts left waits as retryable, each with its error; the counts per
@@ -49,8 +27,8 @@ func TestOperatorView(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		region := tenanttest.Tenant(t, db)
-		flaky := &flakyWorker{}
-		flaky.fail.Store(true)
+		flaky := &jobstest.FlakyWorker{}
+		flaky.Fail.Store(true)
 		client, err := jobs.NewClient(db, jobs.Deps{Heartbeats: tenants.NewHeartbeatStore(db)}, jobs.Config{
 			Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) { river.AddWorker(w, flaky) },
@@ -62,7 +40,7 @@ func TestOperatorView(t *testing.T) {
 			t.Helper()
 			var id int64
 			err := db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
-				res, err := client.InsertTx(ctx, tx, flakyArgs{Label: label}, opts)
+				res, err := client.InsertTx(ctx, tx, jobstest.FlakyArgs{Label: label}, opts)
 				if err == nil {
 					id = res.Job.ID
 				}
@@ -82,12 +60,12 @@ func TestOperatorView(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer stopClient(t, client)
+		defer jobstest.Stop(t, client)
 		waitForJobIDs(t, ctx, events, river.EventKindJobFailed, once, twice)
 
 		byID := func(f jobs.JobFilter) map[int64]jobs.JobView {
 			t.Helper()
-			f.Kind = flakyArgs{}.Kind()
+			f.Kind = jobstest.FlakyArgs{}.Kind()
 			list, err := client.Jobs(ctx, f)
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +75,7 @@ func TestOperatorView(t *testing.T) {
 				if i > 0 && list[i-1].ID < j.ID {
 					t.Errorf("jobs not newest first: %d before %d", list[i-1].ID, j.ID)
 				}
-				if j.Kind != (flakyArgs{}).Kind() {
+				if j.Kind != (jobstest.FlakyArgs{}).Kind() {
 					t.Errorf("kind filter let through %s", j.Kind)
 				}
 				out[j.ID] = j
@@ -111,7 +89,7 @@ func TestOperatorView(t *testing.T) {
 		for id, want := range map[int64]rivertype.JobState{once: rivertype.JobStateDiscarded, twice: rivertype.JobStateRetryable} {
 			j := failed[id]
 			if j.State != want || j.Attempt != 1 || j.LastError == nil || j.LastError.Attempt != 1 ||
-				!strings.Contains(j.LastError.Error, "flaky worker failed") || j.AttemptedAt == nil || !strings.Contains(j.Args, `"label"`) {
+				!strings.Contains(j.LastError.Error, "flaky test worker failed") || j.AttemptedAt == nil || !strings.Contains(j.Args, `"label"`) {
 				t.Errorf("job %d: %+v (error %+v), want %s after one failed attempt with its error", id, j, j.LastError, want)
 			}
 			if !j.CanRetry() {
@@ -124,7 +102,7 @@ func TestOperatorView(t *testing.T) {
 		wantCounts(t, ctx, client, map[rivertype.JobState]int{rivertype.JobStateDiscarded: 1, rivertype.JobStateRetryable: 1, rivertype.JobStateScheduled: 1})
 
 		// Retry the discarded job with the worker mended: it runs and completes.
-		flaky.fail.Store(false)
+		flaky.Fail.Store(false)
 		retried, err := client.RetryJob(ctx, once)
 		if err != nil {
 			t.Fatal(err)
@@ -182,7 +160,7 @@ func wantCounts(t *testing.T, ctx context.Context, client *jobs.Client, want map
 		if i > 0 && stats[i-1].Kind >= s.Kind {
 			t.Errorf("kinds not in order: %s before %s", stats[i-1].Kind, s.Kind)
 		}
-		if s.Kind == (flakyArgs{}).Kind() {
+		if s.Kind == (jobstest.FlakyArgs{}).Kind() {
 			got = s.Counts
 			if s.Total() != 3 {
 				t.Errorf("total %d, want 3", s.Total())

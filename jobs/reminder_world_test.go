@@ -143,7 +143,7 @@ func newReminderWorld(t *testing.T, db *tenants.DB, start time.Time) *reminderWo
 	if err := w.client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopClient(t, w.client) })
+	t.Cleanup(func() { jobstest.Stop(t, w.client) })
 	return w
 }
 

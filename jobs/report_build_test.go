@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/jobs/jobstest"
 	"github.com/kamrat/kamrat/migrations"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
@@ -70,7 +71,7 @@ func reportClient(t *testing.T, ctx context.Context, db *tenants.DB) (*jobs.Clie
 	if err := client.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopClient(t, client) })
+	t.Cleanup(func() { jobstest.Stop(t, client) })
 	return client, &jobEvents{ch: events}
 }
 

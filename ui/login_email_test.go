@@ -37,12 +37,7 @@ func withMail(t *testing.T, db *tenants.DB) (func(*Config), *jobstest.SMTPServer
 	}
 	t.Cleanup(func() {
 		cancel()
-		// Bounded, so that a stuck client fails the test instead of hanging it.
-		stopCtx, stopCancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer stopCancel()
-		if err := client.Stop(stopCtx); err != nil {
-			t.Errorf("stop the job client: %v", err)
-		}
+		jobstest.Stop(t, client)
 	})
 	return func(c *Config) { c.Mail = client }, smtp
 }

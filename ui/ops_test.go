@@ -2,13 +2,11 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kamrat/kamrat/jobs"
+	"github.com/kamrat/kamrat/jobs/jobstest"
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
 )
@@ -44,30 +43,6 @@ func opsPageExamples(base basePage) map[string]page {
 		"ops jobs empty":       opsJobsPage{basePage: base, StateFilter: stateFilter, KindFilter: kindFilter, Sections: []opsJobSection{{Heading: "Jobb som är klart"}}},
 		"ops jobs unavailable": opsJobsPage{basePage: base, Unavailable: true},
 	}
-}
-
-// opsFlakyArgs is a job kind of these tests; its worker fails while told to.
-type opsFlakyArgs struct {
-	Label string `json:"label"`
-}
-
-func (opsFlakyArgs) Kind() string { return "ui_test_flaky" }
-
-type opsFlakyWorker struct {
-	river.WorkerDefaults[opsFlakyArgs]
-	fail atomic.Bool
-}
-
-func (w *opsFlakyWorker) Work(ctx context.Context, job *river.Job[opsFlakyArgs]) error {
-	if w.fail.Load() {
-		return errors.New("ui test worker failed on purpose: " + job.Args.Label)
-	}
-	return nil
-}
-
-// NextRetry keeps a retryable job waiting, so the page shows it so.
-func (w *opsFlakyWorker) NextRetry(*river.Job[opsFlakyArgs]) time.Time {
-	return time.Now().Add(time.Hour)
 }
 
 // opsCaller is a browser session for the ops pages.
@@ -131,8 +106,8 @@ func TestOpsJobs(t *testing.T) {
 	tenanttest.Each(t, func(t *testing.T, db *tenants.DB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		flaky := &opsFlakyWorker{}
-		flaky.fail.Store(true)
+		flaky := &jobstest.FlakyWorker{}
+		flaky.Fail.Store(true)
 		client, err := jobs.NewClient(db, jobs.Deps{DB: db, Sealer: testSealer(t), Heartbeats: tenants.NewHeartbeatStore(db), Outbox: tenants.NewEmailOutbox(db)}, jobs.Config{
 			Logger: slog.New(slog.DiscardHandler), Work: true, PollInterval: 100 * time.Millisecond,
 			Register: func(w *river.Workers) { river.AddWorker(w, flaky) },
@@ -145,7 +120,7 @@ func TestOpsJobs(t *testing.T) {
 			t.Helper()
 			var id int64
 			if err := db.InTenant(ctx, sb.region.ID, func(tx *tenants.Tx) error {
-				res, err := client.InsertTx(ctx, tx, opsFlakyArgs{Label: label}, opts)
+				res, err := client.InsertTx(ctx, tx, jobstest.FlakyArgs{Label: label}, opts)
 				if err == nil {
 					id = res.Job.ID
 				}
@@ -163,18 +138,11 @@ func TestOpsJobs(t *testing.T) {
 		if err := client.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer func() {
-			// Bounded, so that a stuck client fails the test instead of hanging it.
-			stopCtx, stopCancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer stopCancel()
-			if err := client.Stop(stopCtx); err != nil {
-				t.Errorf("stop the job client: %v", err)
-			}
-		}()
+		defer jobstest.Stop(t, client)
 		opsWaitFor(t, ctx, events, river.EventKindJobFailed, discarded, retryable)
 
 		operator := opsOperator(t, sb.testBundle, &sb.region.ID)
-		kind := opsFlakyArgs{}.Kind()
+		kind := jobstest.FlakyArgs{}.Kind()
 		// The count row of the test's kind: available, scheduled, running,
 		// retryable, completed, cancelled, discarded, total.
 		countRow := func(counts ...string) string {
@@ -188,7 +156,7 @@ func TestOpsJobs(t *testing.T) {
 		checkWellFormed(t, body)
 		for _, want := range []string{
 			"Bakgrundsjobb", countRow("0", "1", "0", "1", "0", "0", "1", "3"),
-			"ui test worker failed on purpose: once", "ui test worker failed on purpose: twice", "misslyckat, gett upp", "misslyckat, försöks igen",
+			"flaky test worker failed on once", "flaky test worker failed on twice", "misslyckat, gett upp", "misslyckat, försöks igen",
 			`action="/ops/jobs/` + itoa(discarded) + `/retry"`, `action="/ops/jobs/` + itoa(retryable) + `/retry"`,
 			`action="/ops/jobs/` + itoa(retryable) + `/cancel"`, "Försök igen", "Avbryt", "1 av 1", "1 av 2", "&#34;label&#34;",
 		} {
@@ -242,7 +210,7 @@ func TestOpsJobs(t *testing.T) {
 		}
 
 		// Retry the discarded job with its worker mended.
-		flaky.fail.Store(false)
+		flaky.Fail.Store(false)
 		res, _ = opsRequest(t, sb.testBundle, operator, http.MethodPost, "/ops/jobs/"+itoa(discarded)+"/retry")
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/ops/jobs?retried="+itoa(discarded) {
 			t.Fatalf("retry: %d to %q, want 303 back to the list", res.StatusCode, loc)
