@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -16,20 +17,35 @@ import (
 // is a few indexed queries per region.
 const ReminderScanInterval = time.Hour
 
+// ReminderKindPrefix begins the kind of the scan and of every reminder it
+// leads to, so that they can be told apart as a group (tests wait for
+// them; an operator filters by it).
+const ReminderKindPrefix = "reminder_"
+
+// addReminder registers the worker of one reminder kind, refusing a kind
+// not named with ReminderKindPrefix.
+func addReminder[T reminderArgs](w *river.Workers, deps *Deps) error {
+	var args T
+	if !strings.HasPrefix(args.Kind(), ReminderKindPrefix) {
+		return fmt.Errorf("jobs: reminder kind %q lacks the prefix %q", args.Kind(), ReminderKindPrefix)
+	}
+	return river.AddWorkerSafely(w, &reminderWorker[T]{deps: deps})
+}
+
 // registerReminderWorkers adds the workers of reminders, escalations and
 // notifications, and of consent expiry and retention.
 func registerReminderWorkers(w *river.Workers, deps *Deps) error {
 	return errors.Join(
 		river.AddWorkerSafely(w, &ReminderScanWorker{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[ReferralNotContactedArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[ReferralEscalatedArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[FollowUpDueArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[FollowUpOverdueArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[SupervisionOverdueArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[CertificationExpiringArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[AgreementEndingArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[CommitmentMissedArgs]{deps: deps}),
-		river.AddWorkerSafely(w, &reminderWorker[ReportReadyArgs]{deps: deps}),
+		addReminder[ReferralNotContactedArgs](w, deps),
+		addReminder[ReferralEscalatedArgs](w, deps),
+		addReminder[FollowUpDueArgs](w, deps),
+		addReminder[FollowUpOverdueArgs](w, deps),
+		addReminder[SupervisionOverdueArgs](w, deps),
+		addReminder[CertificationExpiringArgs](w, deps),
+		addReminder[AgreementEndingArgs](w, deps),
+		addReminder[CommitmentMissedArgs](w, deps),
+		addReminder[ReportReadyArgs](w, deps),
 		registerRetentionWorkers(w, deps),
 	)
 }
