@@ -163,11 +163,10 @@ func (s *ReportStore) Input(ctx context.Context, tenantID int64, periodStart Dat
 func loadReportInput(ctx context.Context, tx *Tx, tenantID int64, start Date) (ReportInput, error) {
 	end := QuarterEnd(start)
 	in := ReportInput{PeriodStart: start}
-	var t Tenant
-	if err := tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx); err != nil {
-		return in, translate(err, "region settings")
+	var err error
+	if in.Settings, err = regionSettings(ctx, tx, tenantID); err != nil {
+		return in, err
 	}
-	in.Settings = t.Settings.Effective()
 	owned := func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("tenant_id = ?", tenantID) }
 	queries := []struct {
 		what string

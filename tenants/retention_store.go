@@ -136,12 +136,11 @@ func (s *RetentionStore) PurgeRetained(ctx context.Context, tenantID int64, now 
 	at := now.UTC()
 	var out []Purge
 	err := s.db.InTenant(ctx, tenantID, func(tx *Tx) error {
-		var region Tenant
-		if err := tx.NewSelect().Model(&region).Column("settings").Where("id = ?", tenantID).Scan(ctx); err != nil {
-			return translate(err, "region settings")
+		settings, err := regionSettings(ctx, tx, tenantID)
+		if err != nil {
+			return err
 		}
-		cutoff := at.AddDate(0, -region.Settings.Effective().RetentionMonths, 0)
-		var err error
+		cutoff := at.AddDate(0, -settings.RetentionMonths, 0)
 		if out, err = retainedTooLong(ctx, tx, tenantID, cutoff); err != nil {
 			return err
 		}

@@ -131,11 +131,8 @@ func (s *SupervisionStore) OverdueSupervision(ctx context.Context, tenantID, org
 }
 
 func supervisionIntervalWeeks(ctx context.Context, tx *Tx, tenantID int64) (int, error) {
-	var t Tenant
-	if err := tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx); err != nil {
-		return 0, translate(err, "region settings")
-	}
-	return t.Settings.Effective().SupervisionIntervalWeeks, nil
+	settings, err := regionSettings(ctx, tx, tenantID)
+	return settings.SupervisionIntervalWeeks, err
 }
 
 func overdueSupervision(ctx context.Context, tx *Tx, tenantID, orgID int64, asOf Date, weeks int) ([]OverduePeer, error) {

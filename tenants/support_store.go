@@ -207,11 +207,11 @@ func planFollowUps(ctx context.Context, tx *Tx, tenantID int64, r Referral, day 
 			Where("tenant_id = ? AND referral_id = ? AND status = ? AND due_on >= ?", tenantID, r.ID, FollowUpCancelled, day).Exec(ctx)
 		return translate(err, "take up follow-ups")
 	}
-	var t Tenant
-	if err := translate(tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx), "region"); err != nil {
+	settings, err := regionSettings(ctx, tx, tenantID)
+	if err != nil {
 		return err
 	}
-	planned := plannedFollowUps(tenantID, r.ID, day, t.Settings.Effective().FollowUpMonths)
+	planned := plannedFollowUps(tenantID, r.ID, day, settings.FollowUpMonths)
 	_, err = tx.NewInsert().Model(&planned).Exec(ctx)
 	return translate(err, "plan follow-ups")
 }
@@ -465,11 +465,11 @@ func (s *SupportStore) peerMatch(ctx context.Context, tx *Tx, tenantID int64, m 
 	if out.FollowUps, err = followUps(ctx, tx, tenantID, m.ReferralID); err != nil {
 		return out, nil, err
 	}
-	var t Tenant
-	if err := translate(tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx), "region"); err != nil {
+	settings, err := regionSettings(ctx, tx, tenantID)
+	if err != nil {
 		return out, nil, err
 	}
-	out.Instruments = t.Settings.FollowUpInstruments(p.TargetGroup)
+	out.Instruments = settings.FollowUpInstruments(p.TargetGroup)
 	if whole && p.ContactShareable(day) {
 		return out, p.ContactEnc, nil
 	}
@@ -488,11 +488,11 @@ func (s *SupportStore) LogMeeting(ctx context.Context, tenantID, peerID, actorID
 		if err != nil {
 			return err
 		}
-		var t Tenant
-		if err := translate(tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx), "region"); err != nil {
+		settings, err := regionSettings(ctx, tx, tenantID)
+		if err != nil {
 			return err
 		}
-		if err := m.validate(match.StartedOn, today(now), t.Settings.MeetingNotes); err != nil {
+		if err := m.validate(match.StartedOn, today(now), settings.MeetingNotes); err != nil {
 			return err
 		}
 		m.ID, m.TenantID, m.MatchID, m.LoggedBy, m.CreatedAt, m.NoteEnc = 0, tenantID, matchID, actor(actorID), now, nil

@@ -93,3 +93,12 @@ func (s *TenantStore) UpdateSettings(ctx context.Context, tenantID int64, name s
 	})
 	return out, err
 }
+
+// regionSettings reads the region's settings, defaults filled in, in tx.
+func regionSettings(ctx context.Context, tx *Tx, tenantID int64) (TenantSettings, error) {
+	var t Tenant
+	if err := tx.NewSelect().Model(&t).Column("settings").Where("id = ?", tenantID).Scan(ctx); err != nil {
+		return TenantSettings{}, translate(err, "region settings")
+	}
+	return t.Settings.Effective(), nil
+}
