@@ -86,9 +86,40 @@ func TestReportPages(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A build of a quarter before that failed and was given up, with
+		// its technical error: for the administrators only.
+		const buildError = "test: the build failed on purpose"
+		failed := quarter.AddMonths(-6)
+		var failedJob int64
+		if err := db.InTenant(ctx, sb.region.ID, func(tx *tenants.Tx) error {
+			res, err := testMail(t, db).InsertTx(ctx, tx, jobs.ReportBuildArgs{TenantID: sb.region.ID, PeriodStart: failed.String()}, nil)
+			if err == nil {
+				failedJob = res.Job.ID
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		attemptError := `{"at":"2026-01-01T00:00:00Z","attempt":1,"error":"` + buildError + `","trace":""}`
+		discard := "UPDATE river_job SET state = 'discarded', attempt = 1, finalized_at = CURRENT_TIMESTAMP, errors = ? WHERE id = ?"
+		args := []any{"[" + attemptError + "]", failedJob}
+		if db.Dialect() == tenants.Postgres {
+			discard = "UPDATE river_job SET state = 'discarded', attempt = 1, finalized_at = now(), errors = ARRAY[?::jsonb] WHERE id = ?"
+			args[0] = attemptError
+		}
+		if _, err := db.Bun().NewRaw(discard, args...).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+
 		list := "/r/" + sb.region.Slug + "/admin/reports"
 		show := list + "/" + itoa(regionReport)
+		if _, body := sb.getAs(t, admin, list); !strings.Contains(body, buildError) || !strings.Contains(body, `data-build="failed"`) {
+			t.Errorf("the administrator's list lacks the failed build's error:\n%s", body)
+		}
 		status, body := sb.getAs(t, viewer, list)
+		if strings.Contains(body, buildError) || !strings.Contains(body, `data-build="failed"`) {
+			t.Errorf("the viewer's list shows the failed build's technical error, or not the failure")
+		}
 		if status != http.StatusOK {
 			t.Fatalf("list as viewer: %d", status)
 		}
