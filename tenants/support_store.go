@@ -444,16 +444,13 @@ func loadPeerMatch(ctx context.Context, tx *Tx, tenantID, peerID, matchID int64)
 // the meetings' sealed notes.
 func (s *SupportStore) peerMatch(ctx context.Context, tx *Tx, tenantID int64, m Match, whole bool) (PeerMatch, *string, error) {
 	out := PeerMatch{Match: m}
-	var p Participant
-	if err := translate(tx.NewSelect().Model(&p).
-		Column("id", "code", "target_group", "language", "contact_enc", "consent_share_contact", "consent_follow_up", "consent_expires_on", "withdrawn_at").
-		Where("tenant_id = ? AND id = (SELECT participant_id FROM referrals WHERE tenant_id = ? AND id = ?)", tenantID, tenantID, m.ReferralID).
-		Scan(ctx), "participant"); err != nil {
+	day := today(s.now())
+	p, terms, err := followUpTermsOf(ctx, tx, tenantID, m.ReferralID, day)
+	if err != nil {
 		return out, nil, err
 	}
-	day := today(s.now())
 	out.Code, out.TargetGroup, out.Language = p.Code, p.TargetGroup, p.Language
-	out.FollowUpConsent = p.ConsentFollowUp && p.ConsentActive(day)
+	out.FollowUpConsent, out.Instruments = terms.consent, terms.instruments
 	q := tx.NewSelect().Model(&out.Meetings).Where("tenant_id = ? AND match_id = ?", tenantID, m.ID).Order("held_on DESC", "id DESC")
 	if !whole {
 		q = q.ExcludeColumn("note_enc")
@@ -461,19 +458,38 @@ func (s *SupportStore) peerMatch(ctx context.Context, tx *Tx, tenantID int64, m 
 	if err := q.Scan(ctx); err != nil {
 		return out, nil, translate(err, "list meetings")
 	}
-	var err error
 	if out.FollowUps, err = followUps(ctx, tx, tenantID, m.ReferralID); err != nil {
 		return out, nil, err
 	}
-	settings, err := regionSettings(ctx, tx, tenantID)
-	if err != nil {
-		return out, nil, err
-	}
-	out.Instruments = settings.FollowUpInstruments(p.TargetGroup)
 	if whole && p.ContactShareable(day) {
 		return out, p.ContactEnc, nil
 	}
 	return out, nil, nil
+}
+
+// followUpTerms are what a follow-up of a referral may ask: whether the
+// participant's consent to follow-up holds, and the questionnaires.
+type followUpTerms struct {
+	consent     bool
+	instruments []Instrument
+}
+
+// followUpTermsOf reads the referral's participant (the sealed contact
+// included, for the peer's page) and the follow-up terms on day: recording
+// a follow-up needs only these, not the whole PeerMatch.
+func followUpTermsOf(ctx context.Context, tx *Tx, tenantID, referralID int64, day Date) (Participant, followUpTerms, error) {
+	var p Participant
+	if err := translate(tx.NewSelect().Model(&p).
+		Column("id", "code", "target_group", "language", "contact_enc", "consent_share_contact", "consent_follow_up", "consent_expires_on", "withdrawn_at").
+		Where("tenant_id = ? AND id = (SELECT participant_id FROM referrals WHERE tenant_id = ? AND id = ?)", tenantID, tenantID, referralID).
+		Scan(ctx), "participant"); err != nil {
+		return p, followUpTerms{}, err
+	}
+	settings, err := regionSettings(ctx, tx, tenantID)
+	if err != nil {
+		return p, followUpTerms{}, err
+	}
+	return p, followUpTerms{consent: p.ConsentFollowUp && p.ConsentActive(day), instruments: settings.FollowUpInstruments(p.TargetGroup)}, nil
 }
 
 // LogMeeting records a meeting of one of the peer's running matches. A
@@ -550,7 +566,7 @@ func (s *SupportStore) finishFollowUp(ctx context.Context, tenantID, peerID, act
 		if err := translate(q.Scan(ctx), "follow-up"); err != nil {
 			return err
 		}
-		pm, _, err := s.peerMatch(ctx, tx, tenantID, m, false)
+		_, terms, err := followUpTermsOf(ctx, tx, tenantID, m.ReferralID, day)
 		if err != nil {
 			return err
 		}
@@ -558,7 +574,7 @@ func (s *SupportStore) finishFollowUp(ctx context.Context, tenantID, peerID, act
 		switch {
 		case out.Status != FollowUpDue:
 			v.add("status", "validation.follow_up_done", nil)
-		case !pm.FollowUpConsent:
+		case !terms.consent:
 			v.add("follow_up", "validation.consent_follow_up", nil)
 		}
 		switch {
@@ -574,11 +590,11 @@ func (s *SupportStore) finishFollowUp(ctx context.Context, tenantID, peerID, act
 		var scores []FollowUpScore
 		if to == FollowUpCompleted {
 			for inst := range answers {
-				if !slices.Contains(pm.Instruments, inst) {
+				if !slices.Contains(terms.instruments, inst) {
 					v.add(string(inst), "validation.choice", nil)
 				}
 			}
-			for _, inst := range pm.Instruments {
+			for _, inst := range terms.instruments {
 				sc, err := inst.Score(answers[inst])
 				var bad *ValidationError
 				if errors.As(err, &bad) {
