@@ -76,39 +76,25 @@ type ReminderScanWorker struct {
 }
 
 func (w *ReminderScanWorker) Work(ctx context.Context, job *river.Job[ReminderScanArgs]) error {
-	db := w.deps.DB
-	if db == nil {
-		return river.JobCancel(errors.New("jobs: the reminder scan has no database (jobs.Deps.DB is nil)"))
-	}
-	now := w.deps.now()
-	regions, err := tenants.NewTenantStore(db).List(ctx)
-	if err != nil {
-		return fmt.Errorf("list regions: %w", err)
-	}
-	store := tenants.NewReminderStore(db)
-	var errs []error
-	for _, region := range regions {
-		due, err := store.Due(ctx, region.ID, now)
+	store := tenants.NewReminderStore(w.deps.DB)
+	return eachRegion(ctx, w.deps, "reminder scan", func(ctx context.Context, region int64, now time.Time) error {
+		due, err := store.Due(ctx, region, now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("scan region %d: %w", region.ID, err))
-			continue
+			return err
 		}
-		args := reminderJobs(region.ID, due)
+		args := reminderJobs(region, due)
 		if len(args) == 0 {
-			continue
+			return nil
 		}
-		if err := db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
+		return w.deps.DB.InTenant(ctx, region, func(tx *tenants.Tx) error {
 			for _, a := range args {
 				if _, err := w.deps.client.InsertTx(ctx, tx, a, nil); err != nil {
 					return fmt.Errorf("enqueue %s: %w", a.Kind(), err)
 				}
 			}
 			return nil
-		}); err != nil {
-			errs = append(errs, fmt.Errorf("region %d: %w", region.ID, err))
-		}
-	}
-	return errors.Join(errs...)
+		})
+	})
 }
 
 // reminderJobs turns what a region's scan found into reminder jobs.

@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -50,32 +49,16 @@ type ReportScheduleWorker struct {
 }
 
 func (w *ReportScheduleWorker) Work(ctx context.Context, job *river.Job[ReportScheduleArgs]) error {
-	db := w.deps.DB
-	if db == nil {
-		return river.JobCancel(errors.New("jobs: the report schedule has no database (jobs.Deps.DB is nil)"))
-	}
-	period := tenants.LastEndedQuarter(w.deps.now())
-	regions, err := tenants.NewTenantStore(db).List(ctx)
-	if err != nil {
-		return fmt.Errorf("list regions: %w", err)
-	}
-	reports := tenants.NewReportStore(db)
-	var errs []error
-	for _, region := range regions {
-		built, err := reports.Built(ctx, region.ID, period)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("region %d: %w", region.ID, err))
-			continue
-		}
-		if built {
-			continue
-		}
-		if err := db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
-			_, err := w.deps.client.InsertTx(ctx, tx, ReportBuildArgs{TenantID: region.ID, PeriodStart: period.String()}, nil)
+	reports := tenants.NewReportStore(w.deps.DB)
+	return eachRegion(ctx, w.deps, "report schedule", func(ctx context.Context, region int64, now time.Time) error {
+		period := tenants.LastEndedQuarter(now)
+		built, err := reports.Built(ctx, region, period)
+		if err != nil || built {
 			return err
-		}); err != nil {
-			errs = append(errs, fmt.Errorf("enqueue the reports of region %d for %s: %w", region.ID, period, err))
 		}
-	}
-	return errors.Join(errs...)
+		return w.deps.DB.InTenant(ctx, region, func(tx *tenants.Tx) error {
+			_, err := w.deps.client.InsertTx(ctx, tx, ReportBuildArgs{TenantID: region, PeriodStart: period.String()}, nil)
+			return err
+		})
+	})
 }

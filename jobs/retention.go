@@ -50,7 +50,8 @@ type ConsentExpiryWorker struct {
 }
 
 func (w *ConsentExpiryWorker) Work(ctx context.Context, job *river.Job[ConsentExpiryArgs]) error {
-	return eachRegion(ctx, w.deps, "consent expiry", func(ctx context.Context, store *tenants.RetentionStore, region int64, now time.Time) error {
+	store := tenants.NewRetentionStore(w.deps.DB)
+	return eachRegion(ctx, w.deps, "consent expiry", func(ctx context.Context, region int64, now time.Time) error {
 		_, err := store.ExpireConsents(ctx, region, now)
 		return err
 	})
@@ -71,7 +72,8 @@ type RetentionPurgeWorker struct {
 }
 
 func (w *RetentionPurgeWorker) Work(ctx context.Context, job *river.Job[RetentionPurgeArgs]) error {
-	return eachRegion(ctx, w.deps, "retention", func(ctx context.Context, store *tenants.RetentionStore, region int64, now time.Time) error {
+	store := tenants.NewRetentionStore(w.deps.DB)
+	return eachRegion(ctx, w.deps, "retention", func(ctx context.Context, region int64, now time.Time) error {
 		_, err := store.PurgeRetained(ctx, region, now)
 		return err
 	})
@@ -80,7 +82,10 @@ func (w *RetentionPurgeWorker) Work(ctx context.Context, job *river.Job[Retentio
 // eachRegion runs do for every region, each in its own transactions, so
 // that one region's failure holds no other back; the failures are
 // returned together and River retries the job.
-func eachRegion(ctx context.Context, d *Deps, what string, do func(context.Context, *tenants.RetentionStore, int64, time.Time) error) error {
+//
+// The scans of reminders and reports, and consent expiry and retention,
+// all go through it.
+func eachRegion(ctx context.Context, d *Deps, what string, do func(ctx context.Context, region int64, now time.Time) error) error {
 	if d.DB == nil {
 		return river.JobCancel(fmt.Errorf("jobs: %s has no database (jobs.Deps.DB is nil)", what))
 	}
@@ -89,10 +94,9 @@ func eachRegion(ctx context.Context, d *Deps, what string, do func(context.Conte
 	if err != nil {
 		return fmt.Errorf("list regions: %w", err)
 	}
-	store := tenants.NewRetentionStore(d.DB)
 	var errs []error
 	for _, region := range regions {
-		if err := do(ctx, store, region.ID, now); err != nil {
+		if err := do(ctx, region.ID, now); err != nil {
 			errs = append(errs, fmt.Errorf("%s in region %d: %w", what, region.ID, err))
 		}
 	}
