@@ -95,7 +95,8 @@ func (startPage) templateName() string        { return "start" }
 func (invitationPage) templateName() string   { return "invitation" }
 func (auditPage) templateName() string        { return "audit" }
 
-// views holds one template set per page: the layout plus that page's file.
+// views holds one template set per page: the layout, the shared partials
+// (templates/_*.html) and that page's file.
 // They are parsed once in New and only executed afterwards.
 type views map[string]*template.Template
 
@@ -103,7 +104,7 @@ type views map[string]*template.Template
 func parseViews(as assets) (views, error) {
 	layout, err := template.New("layout.html").
 		Funcs(template.FuncMap{"asset": as.URL, "field": field, "choice": choice}).
-		ParseFS(templateFiles, "templates/layout.html")
+		ParseFS(templateFiles, "templates/layout.html", "templates/_*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func parseViews(as assets) (views, error) {
 	vs := views{}
 	for _, file := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		t, err := layout.Clone()

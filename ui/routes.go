@@ -48,7 +48,7 @@ type route struct {
 // regional administration's areas keep their rows in their own files.
 func (s *server) routes() []route {
 	var all []route
-	for _, area := range [][]route{s.coreRoutes(), s.unitRoutes(), s.agreementRoutes(), s.settingsRoutes(), s.peerRoutes(), s.peerWorkRoutes(), s.offerRoutes(), s.referralRoutes(), s.supportRoutes(), s.myMatchRoutes(), s.notificationRoutes(), s.reportRoutes(), s.opsRoutes()} {
+	for _, area := range [][]route{s.coreRoutes(), s.unitRoutes(), s.agreementRoutes(), s.settingsRoutes(), s.peerRoutes(), s.peerWorkRoutes(), s.offerRoutes(), s.referralRoutes(), s.supportRoutes(), s.myMatchRoutes(), s.notificationRoutes(), s.reportRoutes(), s.dashboardRoutes(), s.exportRoutes(), s.nationalRoutes(), s.opsRoutes()} {
 		all = append(all, area...)
 	}
 	return all
