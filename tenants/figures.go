@@ -87,6 +87,10 @@ type Figure struct {
 	Absent bool
 	// Text is the word of a FigureText figure.
 	Text Text
+	// K, when not zero, is the threshold this figure was suppressed with
+	// where it differs from the Publication's: the national view's rows
+	// are regions, each suppressed with its own k (see WithThreshold).
+	K int
 }
 
 // ChartKind is how a table is drawn.
@@ -144,6 +148,13 @@ func DecimalFigure(v *float64, basis suppress.Cell) Figure {
 		return Figure{Kind: FigureDecimal, Absent: true}
 	}
 	return Figure{Kind: FigureDecimal, Value: *v}
+}
+
+// WithThreshold marks f as suppressed with threshold k rather than the
+// Publication's, so that a hidden f is written "<k" with its own k.
+func (f Figure) WithThreshold(k int) Figure {
+	f.K = k
+	return f
 }
 
 // TextFigure publishes a word.

@@ -18,6 +18,10 @@ type User struct {
 	Email            string `bun:"email,notnull"`
 	DisplayName      string `bun:"display_name,notnull"`
 	PlatformOperator bool   `bun:"platform_operator,notnull"`
+	// NationalViewer may open the national view (approved, suppressed
+	// figures of the regions that share them); like PlatformOperator it
+	// is no role in any region.
+	NationalViewer bool `bun:"national_viewer,notnull"`
 	// Language is the person's own choice, "sv" or "en", remembered when
 	// they switch language signed in; empty until then.
 	Language   string     `bun:"language,notnull"`

@@ -57,6 +57,10 @@ type TenantSettings struct {
 	// WHO-5 is asked of everyone. Both are used by default.
 	SkipPozQoL bool `json:"skip_pozqol,omitempty"`
 	SkipQPR15  bool `json:"skip_qpr15,omitempty"`
+	// NationalSharing opts the region in to the national view: its
+	// approved quarterly region reports, suppressed with its own k, are
+	// shown to national viewers next to other regions'. Off by default.
+	NationalSharing bool `json:"national_sharing,omitempty"`
 }
 
 // FollowUpInstruments returns the questionnaires a follow-up of a

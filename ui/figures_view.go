@@ -92,6 +92,9 @@ func pubThreshold(pub tenants.Publication) int {
 // figureCell writes one figure: "<k" when hidden, a dash when absent.
 func (s *server) figureCell(lang string, k int, f tenants.Figure, text func(tenants.Text) string) figureCellView {
 	v := figureCellView{Kind: f.Kind, Hidden: f.Hidden}
+	if f.K != 0 {
+		k = f.K // suppressed with a threshold of its own (the national view)
+	}
 	switch {
 	case f.Hidden:
 		v.Text = "<" + strconv.Itoa(k)
