@@ -32,6 +32,14 @@ func NewReferralStore(db *DB, sealer *Sealer) *ReferralStore {
 	return &ReferralStore{db: db, sealer: sealer, now: time.Now}
 }
 
+// WithClock returns a copy of the store that reads the time from now: the
+// demo data and tests that play out months of work set the clock.
+func (s *ReferralStore) WithClock(now func() time.Time) *ReferralStore {
+	c := *s
+	c.now = now
+	return &c
+}
+
 // maxCodeTries bounds the retries on a (very unlikely) code collision.
 const maxCodeTries = 5
 
@@ -682,7 +690,7 @@ func (s *ReferralStore) move(ctx context.Context, tenantID, orgID, actorID, refe
 		if err != nil {
 			return err
 		}
-		from := r.Status
+		from, firstContact := r.Status, r.FirstContactOn
 		if err := change(&r); err != nil {
 			return err
 		}
@@ -697,6 +705,9 @@ func (s *ReferralStore) move(ctx context.Context, tenantID, orgID, actorID, refe
 			Column("status", "status_changed_at", "decline_reason", "close_reason", "first_contact_on").
 			Where("tenant_id = ? AND id = ?", tenantID, referralID).Exec(ctx); err != nil {
 			return translate(err, "update referral")
+		}
+		if err := countFirstContact(ctx, tx, tenantID, referralID, firstContact, r.FirstContactOn); err != nil {
+			return err
 		}
 		for _, f := range extra {
 			if err := f(ctx, tx); err != nil {
@@ -733,8 +744,10 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 func recordReferralEvent(ctx context.Context, tx *Tx, tenantID, referralID, actorID int64, at time.Time, from, to ReferralStatus, reason, note string) error {
 	e := ReferralEvent{TenantID: tenantID, ReferralID: referralID, UserID: actor(actorID), At: at, From: from, To: to, Reason: reason, Note: note}
-	_, err := tx.NewInsert().Model(&e).Exec(ctx)
-	return translate(err, "record referral history")
+	if _, err := tx.NewInsert().Model(&e).Exec(ctx); err != nil {
+		return translate(err, "record referral history")
+	}
+	return countStatusChange(ctx, tx, tenantID, referralID, from, to, reason)
 }
 
 func recordParticipantEvent(ctx context.Context, tx *Tx, tenantID, participantID, actorID int64, at time.Time, kind ParticipantEventKind, side Side) error {

@@ -29,6 +29,14 @@ func NewSupportStore(db *DB, sealer *Sealer) *SupportStore {
 	return &SupportStore{db: db, sealer: sealer, now: time.Now}
 }
 
+// WithClock returns a copy of the store that reads the time from now: the
+// demo data and tests that play out months of work set the clock.
+func (s *SupportStore) WithClock(now func() time.Time) *SupportStore {
+	c := *s
+	c.now = now
+	return &c
+}
+
 // FollowUpWindowDays is how many days before its due day a follow-up may
 // be done.
 const FollowUpWindowDays = 14
@@ -519,8 +527,10 @@ func (s *SupportStore) LogMeeting(ctx context.Context, tenantID, peerID, actorID
 			}
 			m.NoteEnc = &sealed
 		}
-		_, err = tx.NewInsert().Model(&m).Returning("id").Exec(ctx)
-		return translate(err, "log meeting")
+		if _, err := tx.NewInsert().Model(&m).Returning("id").Exec(ctx); err != nil {
+			return translate(err, "log meeting")
+		}
+		return countMeeting(ctx, tx, tenantID, match.ReferralID)
 	})
 	return m, err
 }
@@ -620,7 +630,7 @@ func (s *SupportStore) finishFollowUp(ctx context.Context, tenantID, peerID, act
 				return translate(err, "record follow-up scores")
 			}
 		}
-		return nil
+		return countFollowUp(ctx, tx, tenantID, out)
 	})
 	if err != nil {
 		return FollowUp{}, err

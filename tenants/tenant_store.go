@@ -36,6 +36,15 @@ func (s *TenantStore) Create(ctx context.Context, t Tenant) (Tenant, error) {
 	if err != nil {
 		return Tenant{}, err
 	}
+	// A new region's dashboard counts are kept from its first referral on:
+	// mark them built so that no start-up rebuild ever replaces them.
+	err = s.db.InTenant(ctx, t.ID, func(tx *Tx) error {
+		_, err := claimDashboardBuild(ctx, tx, t.ID, now)
+		return err
+	})
+	if err != nil {
+		return Tenant{}, err
+	}
 	return t, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/kamrat/kamrat/migrations"
 	"github.com/kamrat/kamrat/tenants"
@@ -50,7 +51,11 @@ func runMigrate(ctx context.Context, args []string, out, _ io.Writer, getenv env
 		if len(applied) == 0 {
 			fmt.Fprintln(out, "database is up to date")
 		}
-		return nil
+		built, err := tenants.NewDashboardStore(conn).BuildMissing(ctx, time.Now())
+		if built > 0 {
+			fmt.Fprintf(out, "built the dashboard counts of %d existing regions\n", built)
+		}
+		return err
 	}
 	st, err := migrations.CurrentStatus(ctx, conn)
 	if err != nil {

@@ -357,7 +357,7 @@ func prepareSchema(ctx context.Context, db *tenants.DB, cfg serveConfig, logger 
 		if !st.Current() {
 			return migrations.ErrPending
 		}
-		return nil
+		return buildDashboards(ctx, db, logger)
 	}
 	mdb := db
 	if cfg.migrationURL != "" {
@@ -374,6 +374,20 @@ func prepareSchema(ctx context.Context, db *tenants.DB, cfg serveConfig, logger 
 	}
 	if len(applied) > 0 {
 		logger.Info("migrations applied", "migrations", applied)
+	}
+	return buildDashboards(ctx, db, logger)
+}
+
+// buildDashboards builds the dashboard counts of regions that existed
+// before the counts did (once per region, whichever replica gets there
+// first).
+func buildDashboards(ctx context.Context, db *tenants.DB, logger *slog.Logger) error {
+	built, err := tenants.NewDashboardStore(db).BuildMissing(ctx, time.Now())
+	if built > 0 {
+		logger.Info("dashboard counts built for existing regions", "regions", built)
+	}
+	if err != nil {
+		return fmt.Errorf("build dashboard counts: %w", err)
 	}
 	return nil
 }
