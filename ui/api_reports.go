@@ -7,9 +7,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kamrat/kamrat/tenants"
+	"github.com/kamrat/kamrat/tenants/suppress"
 )
 
-// apiReport is a report in API answers: aggregates only.
+// apiReport is a report in API answers: its figures as the report page
+// shows them, suppressed with the region's threshold (reportDoc).
 type apiReport struct {
 	ID          int64  `json:"id"`
 	PeriodStart string `json:"period_start"` // the quarter's first day
@@ -17,20 +19,25 @@ type apiReport struct {
 	Quarter     string `json:"quarter"`      // e.g. 2026-Q1
 	// Scope is region, organisation or agreement; ScopeID is 0 for the
 	// region; ScopeName the organisation's or agreement's name when built.
-	Scope      string                `json:"scope"`
-	ScopeID    int64                 `json:"scope_id"`
-	ScopeName  string                `json:"scope_name"`
-	State      string                `json:"state"` // draft or approved
-	BuiltAt    time.Time             `json:"built_at"`
-	ApprovedAt *time.Time            `json:"approved_at,omitempty"`
-	Figures    tenants.ReportFigures `json:"figures"`
+	Scope      string     `json:"scope"`
+	ScopeID    int64      `json:"scope_id"`
+	ScopeName  string     `json:"scope_name"`
+	State      string     `json:"state"` // draft or approved
+	BuiltAt    time.Time  `json:"built_at"`
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+	Figures    apiFigures `json:"figures"`
 }
 
-func apiReportOf(r tenants.Report) apiReport {
+// apiReportOf writes a report for the API, in the language the request
+// asks for (Accept-Language; the region's default otherwise).
+func (s *server) apiReportOf(c *fiber.Ctx, r tenants.Report) apiReport {
+	region := currentRegion(c)
+	lang := s.languageOr(c, region.Settings.Effective().DefaultLanguage)
+	k := suppress.Threshold(region.Settings.Effective().SmallCountThreshold)
 	return apiReport{
 		ID: r.ID, PeriodStart: r.PeriodStart.String(), PeriodEnd: tenants.QuarterEnd(r.PeriodStart).String(), Quarter: quarterCode(r.PeriodStart),
 		Scope: string(r.Scope), ScopeID: r.ScopeID, ScopeName: r.ScopeName, State: string(r.State),
-		BuiltAt: r.BuiltAt.UTC(), ApprovedAt: utcPtr(r.ApprovedAt), Figures: r.Figures,
+		BuiltAt: r.BuiltAt.UTC(), ApprovedAt: utcPtr(r.ApprovedAt), Figures: apiFiguresOf(lang, k, s.reportDoc(lang, region, r)),
 	}
 }
 
@@ -78,25 +85,22 @@ type apiReportBuild struct {
 	State       string `json:"state"`
 	Attempt     int    `json:"attempt"`
 	MaxAttempts int    `json:"max_attempts"`
-	LastError   string `json:"last_error,omitempty"`
+	// LastError is the latest failure's technical message, for the
+	// regional administrators who act on it.
+	LastError string `json:"last_error,omitempty"`
 }
 
-// apiReportIndex answers GET /api/v1/regions/{region}/reports.
+// apiReportIndex answers GET /api/v1/regions/{region}/reports with the
+// quarters and reports the caller may read (readableQuarters).
 func (s *server) apiReportIndex(c *fiber.Ctx) error {
 	region := currentRegion(c)
-	quarters, err := s.cfg.Reports.Quarters(c.UserContext(), region.ID)
+	quarters, builds, err := s.readableQuarters(c)
 	if err != nil {
 		return err
 	}
-	builds, err := s.cfg.Reports.ReportBuilds(c.UserContext(), region.ID)
-	if err != nil {
-		return err
-	}
+	technical := s.cfg.Policy.Authorizer.Allowed(principal(c).Role, region.Slug, "report", "approve")
 	out := apiReportQuarterList{Quarters: []apiReportQuarter{}, Builds: []apiReportBuild{}}
 	for _, q := range quarters {
-		if q.BuiltAt == nil {
-			continue
-		}
 		row := apiReportQuarter{PeriodStart: q.PeriodStart.String(), Quarter: quarterCode(q.PeriodStart), State: string(tenants.ReportDraft),
 			BuiltAt: q.BuiltAt.UTC(), ApprovedAt: utcPtr(q.ApprovedAt), Reports: []apiReportSummary{}}
 		if q.Approved() {
@@ -107,16 +111,13 @@ func (s *server) apiReportIndex(c *fiber.Ctx) error {
 		}
 		out.Quarters = append(out.Quarters, row)
 	}
-	seen := map[tenants.Date]bool{}
 	for _, b := range builds {
-		if seen[b.PeriodStart] {
-			continue
+		build := apiReportBuild{PeriodStart: b.PeriodStart.String(), Quarter: quarterCode(b.PeriodStart),
+			State: b.State, Attempt: b.Attempt, MaxAttempts: b.MaxAttempts}
+		if technical {
+			build.LastError = b.LastError
 		}
-		seen[b.PeriodStart] = true
-		if b.Pending() || b.Failed() {
-			out.Builds = append(out.Builds, apiReportBuild{PeriodStart: b.PeriodStart.String(), Quarter: quarterCode(b.PeriodStart),
-				State: b.State, Attempt: b.Attempt, MaxAttempts: b.MaxAttempts, LastError: b.LastError})
-		}
+		out.Builds = append(out.Builds, build)
 	}
 	return c.JSON(out)
 }
@@ -127,11 +128,11 @@ func (s *server) apiReportShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.cfg.Reports.Report(c.UserContext(), currentRegion(c).ID, id)
+	r, err := s.readableReport(c, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiReportOf(r))
+	return c.JSON(s.apiReportOf(c, r))
 }
 
 // apiReportApprove answers POST /api/v1/regions/{region}/reports/{id}/approve:
@@ -146,5 +147,5 @@ func (s *server) apiReportApprove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(apiReportOf(r))
+	return c.JSON(s.apiReportOf(c, r))
 }

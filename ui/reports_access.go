@@ -105,16 +105,22 @@ func (rr reportReader) readable(list []tenants.Report) []tenants.Report {
 // may read it, and tenants.ErrNotFound (404) otherwise: the one check the
 // report page, its API answer and its exports go through.
 func (s *server) readableReport(c *fiber.Ctx, id int64) (tenants.Report, error) {
+	r, _, err := s.readableReportOf(c, id)
+	return r, err
+}
+
+// readableReportOf is readableReport with what else the caller may read.
+func (s *server) readableReportOf(c *fiber.Ctx, id int64) (tenants.Report, reportReader, error) {
 	rr, err := s.reportReaderOf(c)
 	if err != nil {
-		return tenants.Report{}, err
+		return tenants.Report{}, rr, err
 	}
 	r, err := s.cfg.Reports.Report(c.UserContext(), currentRegion(c).ID, id)
 	if err != nil {
-		return tenants.Report{}, err
+		return tenants.Report{}, rr, err
 	}
 	if !rr.may(r) {
-		return tenants.Report{}, fmt.Errorf("report %d is not the caller's to read: %w", id, tenants.ErrNotFound)
+		return tenants.Report{}, rr, fmt.Errorf("report %d is not the caller's to read: %w", id, tenants.ErrNotFound)
 	}
-	return r, nil
+	return r, rr, nil
 }

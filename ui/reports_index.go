@@ -31,7 +31,8 @@ type reportBuildRow struct {
 	Error             string
 }
 
-// reportsIndex lists the quarters with their reports and state.
+// reportsIndex lists the quarters with the reports the caller may read
+// (reportReader) and their state.
 func (s *server) reportsIndex(c *fiber.Ctx) error {
 	region := currentRegion(c)
 	p := reportsPage{basePage: s.regionBase(c), RegionName: region.Name}
@@ -44,11 +45,7 @@ func (s *server) reportsIndex(c *fiber.Ctx) error {
 
 func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRow, []reportBuildRow, error) {
 	region := currentRegion(c)
-	quarters, err := s.cfg.Reports.Quarters(c.UserContext(), region.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	builds, err := s.cfg.Reports.ReportBuilds(c.UserContext(), region.ID)
+	quarters, builds, err := s.readableQuarters(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,9 +55,6 @@ func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRo
 	technical := s.cfg.Policy.Authorizer.Allowed(principal(c).Role, region.Slug, "report", "approve")
 	var rows []reportQuarterRow
 	for _, q := range quarters {
-		if q.BuiltAt == nil {
-			continue // a build that failed before storing anything
-		}
 		row := reportQuarterRow{Label: s.quarterLabel(lang, q.PeriodStart), State: string(tenants.ReportDraft), BuiltAt: moment(q.BuiltAt), ApprovedAt: moment(q.ApprovedAt)}
 		if q.Approved() {
 			row.State = string(tenants.ReportApproved)
@@ -72,15 +66,7 @@ func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRo
 		rows = append(rows, row)
 	}
 	var buildRows []reportBuildRow
-	seen := map[tenants.Date]bool{}
-	for _, b := range builds { // latest first
-		if seen[b.PeriodStart] {
-			continue
-		}
-		seen[b.PeriodStart] = true
-		if !b.Pending() && !b.Failed() {
-			continue
-		}
+	for _, b := range builds {
 		state := "building"
 		switch {
 		case b.Failed():
@@ -98,4 +84,48 @@ func (s *server) reportQuarterRows(c *fiber.Ctx, lang string) ([]reportQuarterRo
 		buildRows = append(buildRows, row)
 	}
 	return rows, buildRows, nil
+}
+
+// readableQuarters returns the quarters with reports the caller may read,
+// each with only those reports, latest first, and the latest build of each
+// quarter that is under way or failed — for those who see builds at all
+// (not viewers, who see published reports only).
+func (s *server) readableQuarters(c *fiber.Ctx) ([]tenants.ReportQuarter, []tenants.ReportBuild, error) {
+	region := currentRegion(c)
+	rr, err := s.reportReaderOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	quarters, err := s.cfg.Reports.Quarters(c.UserContext(), region.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []tenants.ReportQuarter
+	for _, q := range quarters {
+		if q.BuiltAt == nil {
+			continue // a build that failed before storing anything
+		}
+		if q.Reports = rr.readable(q.Reports); len(q.Reports) > 0 {
+			out = append(out, q)
+		}
+	}
+	if !rr.seesBuilds() {
+		return out, nil, nil
+	}
+	all, err := s.cfg.Reports.ReportBuilds(c.UserContext(), region.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var builds []tenants.ReportBuild
+	seen := map[tenants.Date]bool{}
+	for _, b := range all { // latest first
+		if seen[b.PeriodStart] {
+			continue
+		}
+		seen[b.PeriodStart] = true
+		if b.Pending() || b.Failed() {
+			builds = append(builds, b)
+		}
+	}
+	return out, builds, nil
 }

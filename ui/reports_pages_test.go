@@ -22,24 +22,50 @@ func reportPageExamples(base basePage) map[string]page {
 		"report": reportPage{basePage: base, RegionName: "Region Skåne", ListURL: "/r/skane/admin/reports", ApproveURL: "/r/skane/admin/reports/3/approve",
 			Title: "IOP-överenskommelse: Hivstöd", Quarter: "Kvartal 1 2026", Period: "2026-01-01 – 2026-03-31", State: "draft", StateLabel: "Utkast",
 			BuiltAt: "2026-04-01 01:00", CanApprove: true, Siblings: []link{{Label: "Hela regionen", URL: "/r/skane/admin/reports/1"}},
-			Figures: reportView{
-				Offer: &offerView{Clinics: []funnelRow{{Name: "Infektion Lund", NewDiagnoses: "18", Met: "25", Informed: "21", Systematised: "116,67 %"}}, Total: funnelRow{Name: "Totalt", NewDiagnoses: "18"}},
-				Flow:  []figureSection{{Caption: "Remisser", Rows: []labelValue{{"Nya remisser", "3"}}}},
-				Peers: []peerFigureRow{{Name: "Positiva gruppen Syd", Active: "2", Budgeted: "3"}}, PeersTotal: peerFigureRow{Name: "Totalt", Active: "2", Budgeted: "3"},
-				Work:        []figureSection{{Caption: "Handledning", Rows: []labelValue{{"Andel", "50 %"}}}},
-				Commitments: []reportCommitmentRow{{Indicator: "Informerade", Target: "minst 80", Value: "116,67", Met: "Ja"}},
-			}},
+			Figures: figureDoc{Legend: "<5 betyder att uppgiften inte visas.", Tables: []figureTableView{{
+				ID: "offer", Caption: "Information och erbjudande per mottagning", LabelHeading: "Mottagning",
+				Columns: []string{"Nydiagnostiserade", "Avböjda", "Systematiseringsgrad"},
+				Rows: []figureRowView{{Label: "Infektion Lund", Cells: []figureCellView{
+					{Text: "18", Number: floatPtr(18), Kind: tenants.FigureCount}, {Text: "<5", Hidden: true, Kind: tenants.FigureCount},
+					{Text: "116,7 %", Number: floatPtr(116.7), Kind: tenants.FigurePercent}}}},
+				Total: &figureRowView{Label: "Totalt", Cells: []figureCellView{
+					{Text: "18", Number: floatPtr(18), Kind: tenants.FigureCount}, {Text: "<5", Hidden: true, Kind: tenants.FigureCount},
+					{Text: "–", Kind: tenants.FigurePercent}}},
+				Note: "Systematiseringsgrad = informerade ÷ nydiagnostiserade.",
+			}}}},
 		"report approved, no offer": reportPage{basePage: base, RegionName: "Region Skåne", ListURL: "/r/skane/admin/reports",
 			Title: "Organisation: NSPH", Quarter: "Kvartal 1 2026", State: "approved", StateLabel: "Godkänd", BuiltAt: "2026-04-01 01:00", ApprovedAt: "2026-04-10 09:00"},
 	}
 }
 
-// reportFixtures builds the region's reports of the last ended quarter,
-// for the route walk: ids["reports"] is the region's report.
+// reportFixtures builds and approves the region's reports of the last
+// ended quarter, for the route walks: ids["reports"] is the coordinator's
+// organisation's report, which every role that reads reports may read
+// (readableReport).
 func reportFixtures(t *testing.T, sb *signInBundle, ids map[string]int64) {
 	t.Helper()
-	ids["reports"] = buildReports(t, sb, tenants.LastEndedQuarter(time.Now()))
+	ctx := context.Background()
+	quarter := tenants.LastEndedQuarter(time.Now())
+	buildReports(t, sb, quarter)
+	store := tenants.NewReportStore(sb.db)
+	if err := store.Approve(ctx, sb.region.ID, sb.users[tenants.RoleRegionAdmin].ID, quarter, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	org := *sb.membership(t, tenants.RoleOrgCoordinator).OrganisationID
+	reports, err := store.PeriodReports(ctx, sb.region.ID, quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		if r.Scope == tenants.ReportOrganisation && r.ScopeID == org {
+			ids["reports"] = r.ID
+			return
+		}
+	}
+	t.Fatalf("no report of the coordinator's organisation among %+v", reports)
 }
+
+func floatPtr(v float64) *float64 { return &v }
 
 // buildReports builds sb's region's reports of a quarter and returns the
 // region report's id.

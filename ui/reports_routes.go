@@ -10,8 +10,10 @@ import (
 
 // reportRoutes are the quarterly reports: pages under
 // /r/{region}/admin/reports and their JSON API. Reading needs report read
-// (regional administrators, coordinators, viewers); approving a quarter
-// needs report approve (regional administrators).
+// (regional administrators, coordinators, viewers), and which reports each
+// reads is readableReport's to say: viewers approved ones, coordinators
+// their organisation's and agreements'. Approving a quarter needs report
+// approve (regional administrators).
 func (s *server) reportRoutes() []route {
 	const (
 		pages = "/r/:region/admin/reports"
@@ -23,9 +25,9 @@ func (s *server) reportRoutes() []route {
 		{method: fiber.MethodPost, path: pages + "/:id/approve", access: accessRegion, resource: "report", action: "approve", handler: s.reportApprove},
 
 		{method: fiber.MethodGet, path: api, access: accessRegion, resource: "report", action: "read", handler: s.apiReportIndex,
-			doc: &apiDoc{summary: "The region's report quarters, latest first, with their reports (without figures) and the builds under way or failed", tag: "reports", response: apiReportQuarterList{}}},
+			doc: &apiDoc{summary: "The report quarters the caller may read, latest first, with their reports (without figures), and for all but viewers the builds under way or failed", tag: "reports", response: apiReportQuarterList{}}},
 		{method: fiber.MethodGet, path: api + "/:id", access: accessRegion, resource: "report", action: "read", handler: s.apiReportShow,
-			doc: &apiDoc{summary: "One report with its figures (aggregates only)", tag: "reports", response: apiReport{}}},
+			doc: &apiDoc{summary: "One report with its figures as the report page shows them: aggregates suppressed with the region's small-count threshold (a count below k is \"<k\" with no value); 404 for a report the caller may not read", tag: "reports", response: apiReport{}}},
 		{method: fiber.MethodPost, path: api + "/:id/approve", access: accessRegion, resource: "report", action: "approve", handler: s.apiReportApprove,
 			doc: &apiDoc{summary: "Approve the report's whole quarter (every scope) and lock it; 409 when already approved", tag: "reports", response: apiReport{}, status: fiber.StatusOK}},
 	}
