@@ -273,6 +273,10 @@ func (o *OIDC) Complete(ctx context.Context, tenantID int64, redirectURL string,
 		// role in it: only the platform's own pages.
 		m = tenants.Membership{TenantID: tenantID, UserID: user.ID, Role: tenants.RolePlatformOperator}
 		login.ReturnTo = "/"
+	case errors.Is(err, tenants.ErrNotFound) && user.NationalViewer:
+		// So does a national viewer, for the national view only.
+		m = tenants.Membership{TenantID: tenantID, UserID: user.ID, Role: tenants.RoleNationalViewer}
+		login.ReturnTo = "/national"
 	case err != nil:
 		return SignedIn{}, refuse(ReasonNoMembership, err)
 	}

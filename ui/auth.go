@@ -50,6 +50,20 @@ func (s *server) guard(r *route) (fiber.Handler, error) {
 			}
 			return c.Next()
 		}, nil
+	case accessNational:
+		return func(c *fiber.Ctx) error {
+			if err := s.loadPrincipal(c, nil); err != nil {
+				return err
+			}
+			p := principal(c)
+			if p == nil {
+				return errUnauthenticated
+			}
+			if !p.User.NationalViewer {
+				return fiber.ErrNotFound
+			}
+			return c.Next()
+		}, nil
 	case accessRegion:
 		if r.resource == "" || r.action == "" {
 			return nil, errors.New("a region route must name its resource and action")

@@ -78,7 +78,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 	for _, lang := range []string{langSwedish, langEnglish} {
 		base := basePage{Lang: lang, OtherLang: "xx", SwitchURL: "?lang=xx", Version: "9.9.9", RequestID: "req-123", translator: translator}
 		all := examples(base)
-		for _, area := range []func(basePage) map[string]page{unitPageExamples, agreementPageExamples, settingsPageExamples, peerPageExamples, peerWorkPageExamples, offerPageExamples, referralPageExamples, supportPageExamples, myMatchPageExamples, notificationPageExamples, reportPageExamples, opsPageExamples} {
+		for _, area := range []func(basePage) map[string]page{unitPageExamples, agreementPageExamples, settingsPageExamples, peerPageExamples, peerWorkPageExamples, offerPageExamples, referralPageExamples, supportPageExamples, myMatchPageExamples, notificationPageExamples, reportPageExamples, opsPageExamples, nationalPageExamples, dashboardPageExamples} {
 			for name, p := range area(base) {
 				if _, dup := all[name]; dup {
 					t.Fatalf("two examples are called %q", name)

@@ -25,6 +25,8 @@ const (
 	accessRegion access = "region"
 	// accessPlatform routes are for the platform operator.
 	accessPlatform access = "platform"
+	// accessNational routes are for national viewers (users.national_viewer).
+	accessNational access = "national"
 )
 
 // route is one row of the route table.

@@ -27,7 +27,7 @@ type settingsPage struct {
 
 func (settingsPage) templateName() string { return "settings" }
 
-var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months", "supervision_interval_weeks", "meeting_notes", "follow_up_pozqol", "follow_up_qpr15"}
+var settingsFields = []string{"name", "default_language", "small_count_threshold", "contact_deadline_days", "follow_up_months", "retention_months", "supervision_interval_weeks", "meeting_notes", "follow_up_pozqol", "follow_up_qpr15", "national_sharing"}
 
 // settingsShow renders the form with the region's current settings.
 func (s *server) settingsShow(c *fiber.Ctx) error {
@@ -39,6 +39,7 @@ func (s *server) settingsShow(c *fiber.Ctx) error {
 		"follow_up_months": joinInts(eff.FollowUpMonths), "retention_months": strconv.Itoa(eff.RetentionMonths),
 		"supervision_interval_weeks": strconv.Itoa(eff.SupervisionIntervalWeeks),
 		"meeting_notes":              checked(eff.MeetingNotes), "follow_up_pozqol": checked(!eff.SkipPozQoL), "follow_up_qpr15": checked(!eff.SkipQPR15),
+		"national_sharing": checked(eff.NationalSharing),
 	}}
 	p := s.newSettingsPage(c, f, eff.Languages)
 	p.Saved = c.Query("saved") == "1"
@@ -78,7 +79,19 @@ func (s *server) settingsUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	s.auditAdmin(c, "region.settings", "region", region.Slug)
+	s.auditNationalSharing(c, region.Settings.NationalSharing, settings.NationalSharing)
 	return c.Redirect("/r/"+region.Slug+"/admin/settings?saved=1", fiber.StatusSeeOther)
+}
+
+// auditNationalSharing records, besides the settings change, turning the
+// national sharing on or off: it decides what leaves the region.
+func (s *server) auditNationalSharing(c *fiber.Ctx, before, after bool) {
+	switch {
+	case after && !before:
+		s.auditAdmin(c, "region.national_sharing.on", "region", currentRegion(c).Slug)
+	case before && !after:
+		s.auditAdmin(c, "region.national_sharing.off", "region", currentRegion(c).Slug)
+	}
 }
 
 // formValues returns every value of a repeated form field (checkboxes).
@@ -118,6 +131,7 @@ func settingsFromForm(f form, languages []string) (tenants.TenantSettings, error
 		MeetingNotes:             f.Value("meeting_notes") != "",
 		SkipPozQoL:               f.Value("follow_up_pozqol") == "",
 		SkipQPR15:                f.Value("follow_up_qpr15") == "",
+		NationalSharing:          f.Value("national_sharing") != "",
 	}
 	if raw := strings.TrimSpace(f.Value("follow_up_months")); raw != "" {
 		for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -163,6 +177,10 @@ type apiSettings struct {
 	// means the default: both are asked.
 	SkipPozQoL bool `json:"skip_pozqol"`
 	SkipQPR15  bool `json:"skip_qpr15"`
+	// NationalSharing shows the region's approved quarterly figures for
+	// the whole region, suppressed with its small-count threshold, to
+	// national viewers next to other regions'. Off by default.
+	NationalSharing bool `json:"national_sharing"`
 }
 
 func apiSettingsOf(t tenants.Tenant) apiSettings {
@@ -172,6 +190,7 @@ func apiSettingsOf(t tenants.Tenant) apiSettings {
 		ContactDeadlineDays: e.ContactDeadlineDays, FollowUpMonths: e.FollowUpMonths, RetentionMonths: e.RetentionMonths,
 		SupervisionIntervalWeeks: e.SupervisionIntervalWeeks,
 		MeetingNotes:             e.MeetingNotes, SkipPozQoL: e.SkipPozQoL, SkipQPR15: e.SkipQPR15,
+		NationalSharing: e.NationalSharing,
 	}
 }
 
@@ -192,10 +211,12 @@ func (s *server) apiSettingsUpdate(c *fiber.Ctx) error {
 		ContactDeadlineDays: in.ContactDeadlineDays, FollowUpMonths: in.FollowUpMonths, RetentionMonths: in.RetentionMonths,
 		SupervisionIntervalWeeks: in.SupervisionIntervalWeeks,
 		MeetingNotes:             in.MeetingNotes, SkipPozQoL: in.SkipPozQoL, SkipQPR15: in.SkipQPR15,
+		NationalSharing: in.NationalSharing,
 	})
 	if err != nil {
 		return err
 	}
 	s.auditAdmin(c, "region.settings", "region", region.Slug)
+	s.auditNationalSharing(c, region.Settings.NationalSharing, in.NationalSharing)
 	return c.JSON(apiSettingsOf(updated))
 }

@@ -31,6 +31,9 @@ func (s *server) startShow(c *fiber.Ctx) error {
 			page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, l.key, nil), URL: base + l.path})
 		}
 	}
+	if p.User.NationalViewer {
+		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "national.start_link", nil), URL: "/national"})
+	}
 	if p.Role == tenants.RoleRegionAdmin {
 		page.Links = append(page.Links, link{Label: s.translator.Translate(page.Lang, "start.link.api_me", nil), URL: "/api/v1/regions/" + region.Slug + "/me"})
 	}
@@ -56,6 +59,7 @@ var startLinks = []struct {
 	{"unit", "read", "start.link.units", "/admin/units"},
 	{"organisation", "read", "start.link.organisations", "/admin/organisations"},
 	{"agreement", "read", "start.link.agreements", "/admin/agreements"},
+	{"dashboard", "read", "start.link.dashboard", "/dashboard"},
 	{"report", "read", "start.link.reports", "/admin/reports"},
 	{"region", "update", "start.link.settings", "/admin/settings"},
 	{"member", "read", "start.link.members", "/admin/members"},
