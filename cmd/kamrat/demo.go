@@ -35,10 +35,13 @@ type demoRegion struct {
 	units                      []tenants.Unit
 	orgs                       []tenants.Organisation
 	serves                     [][]int
+	// share: the region shares its approved figures in the national view
+	// (set when the demo creates the region).
+	share bool
 }
 
 var demoRegions = []demoRegion{
-	{slug: "skane", name: "Region Skåne", county: "12", preset: tenants.PresetSITHS,
+	{slug: "skane", name: "Region Skåne", county: "12", preset: tenants.PresetSITHS, share: true,
 		units: []tenants.Unit{
 			{Name: "Infektionsmottagningen, Skånes universitetssjukhus Malmö", HSAID: "SE2321000255-INF1", Kind: tenants.UnitInfectionClinic, Municipality: "Malmö", Active: true},
 			{Name: "Psykiatrisk öppenvård Lund", HSAID: "SE2321000255-PSY2", Kind: tenants.UnitPsychiatricOutpatient, Municipality: "Lund", Active: true},
@@ -48,7 +51,7 @@ var demoRegions = []demoRegion{
 			{Name: "NSPH Skåne", OrgNumber: "802411-4566", Kind: tenants.OrgUser, Focus: []tenants.TargetGroup{tenants.TargetPsychiatry}, Active: true},
 		},
 		serves: [][]int{{0}, {1}}},
-	{slug: "stockholm", name: "Region Stockholm", county: "01", preset: tenants.PresetGeneric,
+	{slug: "stockholm", name: "Region Stockholm", county: "01", preset: tenants.PresetGeneric, share: true,
 		units: []tenants.Unit{
 			{Name: "Infektionskliniken, Karolinska Huddinge", HSAID: "SE2321000016-INF9", Kind: tenants.UnitInfectionClinic, Municipality: "Huddinge", Active: true},
 		},
@@ -109,7 +112,8 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	for _, dr := range demoRegions {
 		region, err := regionStore.BySlug(ctx, dr.slug)
 		if errors.Is(err, tenants.ErrNotFound) {
-			region, err = regionStore.Create(ctx, tenants.Tenant{Slug: dr.slug, Name: dr.name, CountyCode: dr.county})
+			region, err = regionStore.Create(ctx, tenants.Tenant{Slug: dr.slug, Name: dr.name, CountyCode: dr.county,
+				Settings: tenants.TenantSettings{NationalSharing: dr.share}})
 		}
 		if err != nil {
 			return nil, err
@@ -189,6 +193,16 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		pathways = append(pathways, pathway)
 	}
 
+	national, err := seedDemoNationalViewer(ctx, identities, issuer)
+	if err != nil {
+		return nil, err
+	}
+	opUsers = append(opUsers, national)
+	for _, dr := range demoRegions {
+		// A national viewer may sign in through any region's sign-in.
+		cfg.DemoUsers = append(cfg.DemoUsers, ui.DemoUser{Region: dr.slug, Provider: "demo", Subject: national.Subject, Label: demoNationalLabel})
+	}
+
 	peers := tenants.NewPeerStore(db, sealer)
 	if err := seedDemoPeers(ctx, peers, peerSupporters); err != nil {
 		return nil, err
@@ -208,6 +222,32 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 	logger.Warn("DEMO MODE: demo regions and users are seeded and anyone can sign in as them; never use this in production",
 		"issuer", issuer, "sign_in", base+"/r/skane/login")
 	return func() { srv.Close() }, nil
+}
+
+// demoNationalLabel names the demo national viewer on the sign-in pages.
+const demoNationalLabel = "Nina Analytiker — nationell analytiker (ser den nationella jämförelsen, medlem i ingen region)"
+
+// seedDemoNationalViewer makes (or keeps) the demo's national viewer: a
+// member of no region who signs in through any region's demo sign-in and
+// lands on the national view.
+func seedDemoNationalViewer(ctx context.Context, identities *tenants.IdentityStore, issuer string) (oidcprovider.User, error) {
+	const email, subject = "national-viewer@demo.kamrat.example", "demo-national-viewer"
+	user, err := identities.UserByEmail(ctx, email)
+	if errors.Is(err, tenants.ErrNotFound) {
+		user, err = identities.CreateUser(ctx, tenants.User{Email: email, DisplayName: "Nina Analytiker"})
+	}
+	if err != nil {
+		return oidcprovider.User{}, err
+	}
+	if err := identities.SetNationalViewer(ctx, user.ID, true); err != nil {
+		return oidcprovider.User{}, err
+	}
+	if err := identities.LinkIdentity(ctx, user.ID, tenants.IdentityKey{Issuer: issuer, Subject: subject}); err != nil {
+		return oidcprovider.User{}, err
+	}
+	return oidcprovider.User{Subject: subject, Label: demoNationalLabel, Claims: map[string]any{
+		"given_name": "Nina", "family_name": "Analytiker", "email": email, "email_verified": true, "acr": tenants.SITHSAssurance,
+	}}, nil
 }
 
 // ensureSeeded returns, for each record in want, the region's record with

@@ -48,6 +48,18 @@ func TestSetUpDemo(t *testing.T) {
 				t.Fatalf("run %d: %v", run, err)
 			}
 			stop()
+			national := 0
+			for _, d := range cfg.DemoUsers {
+				if d.Subject == "demo-national-viewer" {
+					national++
+				}
+			}
+			if national != len(demoRegions) {
+				t.Errorf("run %d: the national viewer is offered on %d sign-in pages, want every region's (%d)", run, national, len(demoRegions))
+			}
+			if nv, err := tenants.NewIdentityStore(db).UserByEmail(ctx, "national-viewer@demo.kamrat.example"); err != nil || !nv.NationalViewer {
+				t.Errorf("run %d: demo national viewer %+v, %v", run, nv, err)
+			}
 			if run == 1 {
 				firstUsers = len(cfg.DemoUsers)
 			} else if len(cfg.DemoUsers) != firstUsers {
@@ -86,6 +98,13 @@ func TestSetUpDemo(t *testing.T) {
 				if len(inbox) != wantReferrals[slug] || (len(inbox) > 0 && matched != 1) {
 					t.Errorf("run %d: %s's inbox has %d referrals (%d matched), want %d with one matched", run, slug, len(inbox), matched, wantReferrals[slug])
 				}
+			}
+		}
+		// The regions the demo creates share nationally as it says;
+		// Skåne existed before and keeps its own choice.
+		for slug, want := range map[string]bool{"skane": false, "stockholm": true, "gotland": false} {
+			if region, err := tenants.NewTenantStore(db).BySlug(ctx, slug); err != nil || region.Settings.NationalSharing != want {
+				t.Errorf("%s shares nationally: %v (%v), want %v", slug, region.Settings.NationalSharing, err, want)
 			}
 		}
 	})

@@ -48,7 +48,7 @@ func commands() []command {
 		{"demo", "run with demo regions and users, and a built-in sign-in provider (kamrat-demo.db)", runDemo},
 		{"migrate", "apply database migrations (up) or show them (status)", runMigrate},
 		{"tenant", "create or list regions (tenants)", runTenant},
-		{"user", "invite a user to a region with a role", runUser},
+		{"user", "invite a user to a region with a role, or make a user a national viewer", runUser},
 		{"token", "create an API token for a member of a region", runToken},
 		{"db", "set up the PostgreSQL roles Kamrat connects as", runDB},
 		{"version", "print the version", runVersion},

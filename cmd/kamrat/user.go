@@ -11,8 +11,11 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, out, _ io.Writer, getenv env) error {
+	if len(args) > 0 && args[0] == "national-viewer" {
+		return runNationalViewer(ctx, args[1:], out, getenv)
+	}
 	if len(args) == 0 || args[0] != "invite" {
-		return usagef("use `kamrat user invite --tenant SLUG --email ADDRESS --name NAME --role ROLE [--unit ID | --organisation ID]`")
+		return usagef("use `kamrat user invite --tenant SLUG --email ADDRESS --name NAME --role ROLE [--unit ID | --organisation ID]` or `kamrat user national-viewer --email ADDRESS [--revoke]`")
 	}
 	fs := newFlagSet("user invite", out)
 	var dbf databaseFlags
@@ -50,6 +53,47 @@ func runUser(ctx context.Context, args []string, out, _ io.Writer, getenv env) e
 	}
 	fmt.Fprintf(out, "invited %s as %s in %s; the invitation expires %s\n", created.Email, created.Role, region.Name, created.ExpiresAt.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(out, "send them this link (shown once): %s/r/%s/invitations/%s\n", publicURL, region.Slug, token)
+	return nil
+}
+
+// runNationalViewer grants (or with --revoke takes back) the national view
+// to a user who has an account: someone who has accepted an invitation to
+// some region. A national viewer signs in through any region's sign-in and
+// sees only the figures regions share nationally.
+func runNationalViewer(ctx context.Context, args []string, out io.Writer, getenv env) error {
+	fs := newFlagSet("user national-viewer", out)
+	var dbf databaseFlags
+	dbf.register(fs)
+	var email string
+	var revoke bool
+	fs.StringVar(&email, "email", "", "the user's e-mail address")
+	fs.BoolVar(&revoke, "revoke", false, "take the national view away instead of granting it")
+	if err := fs.parse(args, getenv); err != nil {
+		return err
+	}
+	if email == "" {
+		return usagef("--email is required")
+	}
+	db, err := openMigrated(ctx, dbf, fs)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	identities := tenants.NewIdentityStore(db)
+	user, err := identities.UserByEmail(ctx, email)
+	if errors.Is(err, tenants.ErrNotFound) {
+		return usagef("--email: no user %q; a national viewer needs an account first (invite them to a region with `kamrat user invite`)", email)
+	} else if err != nil {
+		return err
+	}
+	if err := identities.SetNationalViewer(ctx, user.ID, !revoke); err != nil {
+		return err
+	}
+	if revoke {
+		fmt.Fprintf(out, "%s is no longer a national viewer\n", user.Email)
+		return nil
+	}
+	fmt.Fprintf(out, "%s is a national viewer: after signing in through any region's sign-in they see /national\n", user.Email)
 	return nil
 }
 
