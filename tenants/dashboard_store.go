@@ -378,3 +378,16 @@ type milestoneRow struct {
 	ReferralID int64     `bun:"referral_id"`
 	Milestone  milestone `bun:"milestone"`
 }
+
+// Choices lists the region's clinics and active organisations, by name,
+// for the dashboard's filter.
+func (s *DashboardStore) Choices(ctx context.Context, tenantID int64) (units []Unit, orgs []Organisation, err error) {
+	err = s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		if err := tx.NewSelect().Model(&units).Column("id", "name").Where("tenant_id = ?", tenantID).Order("name", "id").Scan(ctx); err != nil {
+			return translate(err, "dashboard clinics")
+		}
+		return translate(tx.NewSelect().Model(&orgs).Column("id", "name").Where("tenant_id = ? AND active", tenantID).
+			Order("name", "id").Scan(ctx), "dashboard organisations")
+	})
+	return units, orgs, err
+}

@@ -53,6 +53,8 @@ type Config struct {
 	Notifications *tenants.NotificationStore
 	// Reports are the quarterly reports and their builds.
 	Reports *tenants.ReportStore
+	// Dashboards read the region dashboard's pre-aggregated figures.
+	Dashboards *tenants.DashboardStore
 	// Jobs lets the platform operator see and act on the background job
 	// queue (/ops/jobs); jobs.Client does. nil: the page says the view is
 	// not available.
@@ -139,8 +141,8 @@ func New(cfg Config) (*fiber.App, error) {
 		return nil, errors.New("ui: Config.Offers, Referrals and Support are required")
 	case cfg.Notifications == nil:
 		return nil, errors.New("ui: Config.Notifications is required")
-	case cfg.Reports == nil:
-		return nil, errors.New("ui: Config.Reports is required")
+	case cfg.Reports == nil || cfg.Dashboards == nil:
+		return nil, errors.New("ui: Config.Reports and Dashboards are required")
 	case cfg.Mail == nil:
 		return nil, errors.New("ui: Config.Mail is required")
 	}

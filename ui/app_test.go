@@ -34,6 +34,7 @@ func TestNewRejectsIncompleteConfig(t *testing.T) {
 			Referrals:     tenants.NewReferralStore(db, testSealer(t)),
 			Support:       tenants.NewSupportStore(db, testSealer(t)),
 			Reports:       tenants.NewReportStore(db),
+			Dashboards:    tenants.NewDashboardStore(db),
 			Notifications: tenants.NewNotificationStore(db),
 			Mail:          testMail(t, db),
 		}

@@ -104,6 +104,7 @@ func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle
 		Support:       tenants.NewSupportStore(db, testSealer(t)),
 		Notifications: tenants.NewNotificationStore(db),
 		Reports:       tenants.NewReportStore(db),
+		Dashboards:    tenants.NewDashboardStore(db),
 		Mail:          testMail(t, db),
 	}
 	for _, f := range configure {

@@ -267,6 +267,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			Support:       tenants.NewSupportStore(db, sealer),
 			Notifications: tenants.NewNotificationStore(db),
 			Reports:       tenants.NewReportStore(db),
+			Dashboards:    tenants.NewDashboardStore(db),
 			PublicURL:     cfg.publicURL,
 			Mail:          client,
 			Jobs:          client,
