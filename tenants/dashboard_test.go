@@ -39,12 +39,12 @@ type plannedReferral struct {
 // was made from.
 type dashboardWorld struct {
 	pathwayFixture
-	quarters   []tenants.Date // the four quarters up to the current one
-	plan       []plannedReferral
-	tallies    []plannedTally
-	peers      []plannedPeer
-	budgeted   int // orgA's positions
-	now        time.Time
+	quarters []tenants.Date // the four quarters up to the current one
+	plan     []plannedReferral
+	tallies  []plannedTally
+	peers    []plannedPeer
+	budgeted int // orgA's positions
+	now      time.Time
 }
 
 type plannedTally struct {
@@ -302,7 +302,10 @@ func (w *dashboardWorld) expect(f tenants.DashboardFilter) tenants.Dashboard {
 	if end := tenants.QuarterEnd(f.To); end.Before(d.AsOf) {
 		d.AsOf = end
 	}
-	inPeriod := func(day tenants.Date) bool { q := tenants.QuarterStart(day); return !q.Before(f.From) && !q.After(f.To) }
+	inPeriod := func(day tenants.Date) bool {
+		q := tenants.QuarterStart(day)
+		return !q.Before(f.From) && !q.After(f.To)
+	}
 	unitOK := func(u *tenants.Unit) bool { return f.UnitID == 0 || u.ID == f.UnitID }
 
 	// Tallies: the clinic, the organisation's clinics, the group's kinds.

@@ -30,9 +30,9 @@ func dashboardPageExamples(base basePage) map[string]page {
 	quarters := []option{{Value: q.String(), Label: "Kvartal 1 2026"}, {Value: q.AddMonths(3).String(), Label: "Kvartal 2 2026"}}
 	filled := dashboardPage{basePage: base, RegionName: "Region Skåne", Period: "Kvartal 1 2026 – kvartal 2 2026",
 		From: choice("from", "Från", q.String(), "", quarters), To: choice("to", "Till", q.AddMonths(3).String(), "", quarters),
-		Unit: choice("unit_id", "Mottagning", "", "", []option{{Value: "", Label: "Alla"}}),
-		Org:  choice("organisation_id", "Organisation", "", "", []option{{Value: "", Label: "Alla"}}),
-		Group: choice("target_group", "Målgrupp", "", "", []option{{Value: "", Label: "Alla"}}),
+		Unit:    choice("unit_id", "Mottagning", "", "", []option{{Value: "", Label: "Alla"}}),
+		Org:     choice("organisation_id", "Organisation", "", "", []option{{Value: "", Label: "Alla"}}),
+		Group:   choice("target_group", "Målgrupp", "", "", []option{{Value: "", Label: "Alla"}}),
 		Exports: []link{{Label: "CSV", URL: "/r/skane/dashboard/export/csv"}}, Figures: &doc}
 	refused := filled
 	refused.Figures, refused.Exports = nil, nil

@@ -162,20 +162,18 @@ func (s *server) dashboardChoices(c *fiber.Ctx, p *dashboardPage, f tenants.Dash
 
 // dashboardExport sends the figures the page shows for the same query as
 // CSV, XLSX or PDF.
-func (s *server) dashboardExport(c *fiber.Ctx) error {
-	if _, ok := exportFormats[c.Params("format")]; !ok {
-		return fiber.ErrNotFound
+func (s *server) dashboardExport(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		region := currentRegion(c)
+		f, pub, err := s.dashboardOf(c)
+		if err != nil {
+			return err
+		}
+		lang := s.exportLanguage(c)
+		title := s.translator.Translate(lang, "dashboard.title", map[string]any{"Region": region.Name})
+		return s.sendExport(c, format, figureExport{
+			Filename: title + " " + f.From.String() + " " + f.To.String(), Title: title,
+			Subtitle: []string{s.dashboardPeriod(lang, f)}, Doc: s.figureDocOf(lang, pub), Lang: lang,
+		})
 	}
-	region := currentRegion(c)
-	f, pub, err := s.dashboardOf(c)
-	if err != nil {
-		return err
-	}
-	lang := s.exportLanguage(c)
-	period := s.dashboardPeriod(lang, f)
-	title := s.translator.Translate(lang, "dashboard.title", map[string]any{"Region": region.Name})
-	return s.sendExport(c, c.Params("format"), figureExport{
-		Filename: title + " " + f.From.String() + " " + f.To.String(), Title: title,
-		Subtitle: []string{period}, Doc: s.figureDocOf(lang, pub), Lang: lang,
-	})
 }
