@@ -14,8 +14,9 @@ const axeRegion = "stockholm"
 
 // TestReportPagesAccessible: the quarterly reports list and a report, as
 // the regional administrator (a draft, with the approve form) and as the
-// viewer (the approved report), have no serious or critical accessibility
-// violation by axe-core (WCAG 2.1 A and AA, best practices).
+// viewer (the approved report), and the national view that then shows the
+// approved quarter, have no serious or critical accessibility violation by
+// axe-core (WCAG 2.1 A and AA, best practices).
 func TestReportPagesAccessible(t *testing.T) {
 	t.Parallel()
 	requireAxe(t)
@@ -61,6 +62,48 @@ func TestReportPagesAccessible(t *testing.T) {
 		}
 		j.checkAccessible("report (viewer)")
 	})
+
+	// The region shares nationally (the demo says so): its approved
+	// quarter is now in the national view.
+	t.Run("national viewer", func(t *testing.T) {
+		j := newJourney(t)
+		if status := j.visit("/r/" + axeRegion + "/login"); status != http.StatusOK {
+			t.Fatalf("the sign-in page answered %d", status)
+		}
+		if status := j.follow(`a[href="/r/` + axeRegion + `/login/oidc/demo?hint=demo-national-viewer"]`); status != http.StatusOK || j.path() != "/national" {
+			t.Fatalf("the national viewer's sign-in led to %s (%d), want /national", j.location(), status)
+		}
+		if n := j.count("main table[data-figures]"); n == 0 {
+			t.Fatalf("the national view shows no figures after %s approved a quarter:\n%s", axeRegion, j.text("main"))
+		}
+		j.checkAccessible("national view")
+	})
+}
+
+// TestDashboardAccessible: the region's dashboard, as the regional
+// administrator and as the viewer, in Swedish and in English, has no
+// serious or critical accessibility violation by axe-core.
+func TestDashboardAccessible(t *testing.T) {
+	t.Parallel()
+	requireAxe(t)
+	dashboard := "/r/skane/dashboard"
+	for _, role := range []string{"region_admin", "viewer"} {
+		t.Run(role, func(t *testing.T) {
+			j := newJourney(t)
+			j.signIn("skane", role)
+			if status := j.visit(dashboard); status != http.StatusOK {
+				t.Fatalf("%s answered %d for the %s:\n%s", dashboard, status, role, j.text("main"))
+			}
+			if n := j.count("main svg[role=img]"); n == 0 {
+				t.Errorf("the dashboard draws no chart, so axe checks none")
+			}
+			j.checkAccessible("dashboard (" + role + ")")
+			if status := j.follow(`header a[hreflang="en"]`); status != http.StatusOK {
+				t.Fatalf("switching the dashboard to English answered %d", status)
+			}
+			j.checkAccessible("dashboard in English (" + role + ")")
+		})
+	}
 }
 
 // waitFor loads path until it has an element matching sel, for at most d.
