@@ -10,18 +10,21 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
-// The PDF is A4 portrait, in points.
+// The PDF is A4, in points.
 const (
-	pdfPageW, pdfPageH = 595.28, 841.89
-	pdfMargin          = 42.0
-	pdfBottom          = pdfPageH - pdfMargin - 14 // room for the footer
-	pdfPadX, pdfPadY   = 4.0, 2.5
-	pdfLeading         = 1.3
-	pdfBodySize        = 9.0
-	pdfMinSize         = 6.0
-	pdfFigureWidth     = 90.0 // a figure column widens up to this
-	pdfRegular         = "go"
-	pdfBold            = "go-bold"
+	pdfShort, pdfLong = 595.28, 841.89
+	pdfMargin         = 42.0
+	pdfFooter         = 14.0 // room for the footer above the bottom margin
+	pdfPadX, pdfPadY  = 4.0, 2.5
+	pdfLeading        = 1.3
+	pdfBodySize       = 9.0
+	pdfMinSize        = 6.0
+	pdfFigureWidth    = 90.0 // a figure column widens up to this
+	// pdfLandscapeBelow: a table that would need a smaller type than this
+	// on a portrait page gets a landscape page.
+	pdfLandscapeBelow = 8.0
+	pdfRegular        = "go"
+	pdfBold           = "go-bold"
 )
 
 // exportPDF writes e as an A4 document: the title, its subtitle lines and
@@ -29,9 +32,32 @@ const (
 // every page the table runs over, the rows, the total row and the note;
 // each page carries the title and its number. The Go fonts are embedded
 // (as subsets), so å, ä and ö print and copy as written on any machine.
-// A table too wide for the page is set in a smaller type, down to 6 pt.
+// Pages are portrait; a table too wide for one starts a landscape page,
+// and one too wide for that too is set in a smaller type, down to 6 pt.
 func (s *server) exportPDF(lang string, e figureExport) ([]byte, error) {
-	p := &pdfWriter{gp: &gopdf.GoPdf{}}
+	// The layout does not depend on the page numbers, so a first pass
+	// counts the pages that the second writes "Page n of N" on.
+	first, err := s.renderPDF(lang, e, 0)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.renderPDF(lang, e, first.pages)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := p.gp.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// renderPDF lays e out, numbering the pages of pages.
+func (s *server) renderPDF(lang string, e figureExport, pages int) (*pdfWriter, error) {
+	p := &pdfWriter{gp: &gopdf.GoPdf{}, title: e.Title}
+	p.footer = func(n int) string {
+		return s.translator.Translate(lang, "exports.page", map[string]any{"Page": n, "Pages": pages})
+	}
 	p.gp.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
 	p.gp.SetInfo(gopdf.PdfInfo{Title: e.Title, Creator: "Kamrat", Producer: "Kamrat", CreationDate: time.Now()})
 	// A character the fonts lack prints as a question mark, not as a gap
@@ -42,7 +68,9 @@ func (s *server) exportPDF(lang string, e figureExport) ([]byte, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	p.newPage()
+	// The first page is landscape when the first table needs it, so that
+	// the title does not stand alone on a page.
+	p.newPage(len(e.Doc.Tables) > 0 && p.wants(e.Doc.Tables[0]))
 
 	p.paragraph(e.Title, pdfBold, 16, 4)
 	for _, sub := range e.Subtitle {
@@ -54,35 +82,24 @@ func (s *server) exportPDF(lang string, e figureExport) ([]byte, error) {
 		p.table(t)
 		p.y += 14
 	}
-
-	pages := p.gp.GetNumberOfPages()
-	for n := 1; n <= pages; n++ {
-		p.try(p.gp.SetPage(n))
-		p.font(pdfRegular, 8)
-		p.gp.SetTextColor(90, 90, 90)
-		footer := s.translator.Translate(lang, "exports.page", map[string]any{"Page": n, "Pages": pages})
-		p.gp.SetXY(pdfMargin, pdfPageH-pdfMargin+4)
-		p.try(p.gp.CellWithOption(&gopdf.Rect{W: (pdfPageW - 2*pdfMargin) * 0.75, H: 10}, p.fit(e.Title, (pdfPageW-2*pdfMargin)*0.75), gopdf.CellOption{Align: gopdf.Left | gopdf.Top}))
-		p.gp.SetXY(pdfMargin, pdfPageH-pdfMargin+4)
-		p.try(p.gp.CellWithOption(&gopdf.Rect{W: pdfPageW - 2*pdfMargin, H: 10}, footer, gopdf.CellOption{Align: gopdf.Right | gopdf.Top}))
-	}
-	if p.err != nil {
-		return nil, p.err
-	}
-	var buf bytes.Buffer
-	if _, err := p.gp.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	p.finishPage()
+	return p, p.err
 }
 
 // pdfWriter lays text out top to bottom, keeping the first error.
 type pdfWriter struct {
-	gp   *gopdf.GoPdf
-	y    float64
-	size float64
-	face string
-	err  error
+	gp *gopdf.GoPdf
+	// w and h are the current page's size, y the top of what comes next.
+	w, h, y float64
+	// pages is the number of pages begun.
+	pages     int
+	landscape bool
+	// title and footer(n) are written at the foot of page n.
+	title  string
+	footer func(n int) string
+	size   float64
+	face   string
+	err    error
 }
 
 func (p *pdfWriter) try(err error) {
@@ -91,10 +108,46 @@ func (p *pdfWriter) try(err error) {
 	}
 }
 
-func (p *pdfWriter) newPage() {
-	p.gp.AddPage()
+// newPage ends the current page and starts an A4 page, portrait or
+// landscape.
+func (p *pdfWriter) newPage(landscape bool) {
+	p.finishPage()
+	p.w, p.h = pdfShort, pdfLong
+	if landscape {
+		p.w, p.h = pdfLong, pdfShort
+	}
+	p.gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: p.w, H: p.h}})
+	p.pages++
+	p.landscape = landscape
 	p.y = pdfMargin
 }
+
+// finishPage writes the current page's foot: the title and the page's
+// number. (gopdf places text by the size of the page last added, so each
+// page gets its foot before the next one is added.)
+func (p *pdfWriter) finishPage() {
+	if p.pages == 0 {
+		return
+	}
+	face, size := p.face, p.size
+	p.font(pdfRegular, 8)
+	p.gp.SetTextColor(90, 90, 90)
+	y := p.h - pdfMargin + 4
+	p.gp.SetXY(pdfMargin, y)
+	p.try(p.gp.CellWithOption(&gopdf.Rect{W: p.text() * 0.75, H: 10}, pdfText(p.fit(p.title, p.text()*0.75)), gopdf.CellOption{Align: gopdf.Left | gopdf.Top}))
+	p.gp.SetXY(pdfMargin, y)
+	p.try(p.gp.CellWithOption(&gopdf.Rect{W: p.text(), H: 10}, p.footer(p.pages), gopdf.CellOption{Align: gopdf.Right | gopdf.Top}))
+	p.gp.SetTextColor(0, 0, 0)
+	if face != "" {
+		p.font(face, size)
+	}
+}
+
+// text is the width text takes on the current page.
+func (p *pdfWriter) text() float64 { return p.w - 2*pdfMargin }
+
+// bottom is where the current page's text ends.
+func (p *pdfWriter) bottom() float64 { return p.h - pdfMargin - pdfFooter }
 
 func (p *pdfWriter) font(face string, size float64) {
 	p.face, p.size = face, size
@@ -177,12 +230,12 @@ func (p *pdfWriter) paragraph(s, face string, size, after float64) {
 	}
 	p.font(face, size)
 	p.gp.SetTextColor(0, 0, 0)
-	for _, line := range p.wrap(s, pdfPageW-2*pdfMargin) {
-		if p.y+p.lineHeight() > pdfBottom {
-			p.newPage()
+	for _, line := range p.wrap(s, p.text()) {
+		if p.y+p.lineHeight() > p.bottom() {
+			p.newPage(false)
 			p.font(face, size)
 		}
-		p.draw(pdfMargin, p.y, pdfPageW-2*pdfMargin, line, false)
+		p.draw(pdfMargin, p.y, p.text(), line, false)
 		p.y += p.lineHeight()
 	}
 	p.y += after
@@ -197,7 +250,14 @@ type pdfRow struct {
 
 // table writes one figure table.
 func (p *pdfWriter) table(t figureTableView) {
-	widths, size := p.columns(t)
+	landscape := p.wants(t)
+	widths, size := p.columns(t, pdfShort-2*pdfMargin)
+	if landscape {
+		widths, size = p.columns(t, pdfLong-2*pdfMargin)
+	}
+	if landscape != p.landscape && (landscape || p.y > pdfMargin) {
+		p.newPage(landscape)
+	}
 	lineH := size * pdfLeading
 	layout := func(texts []string, bold, wrapFigures bool) pdfRow {
 		face := pdfRegular
@@ -233,13 +293,13 @@ func (p *pdfWriter) table(t figureTableView) {
 
 	// The caption, the header and the first row stay together.
 	p.font(pdfBold, 11)
-	caption := p.wrap(t.Caption, pdfPageW-2*pdfMargin)
+	caption := p.wrap(t.Caption, p.text())
 	need := float64(len(caption))*p.lineHeight() + 4 + header.height
 	if len(rows) > 0 {
 		need += rows[0].height
 	}
-	if p.y+need > pdfBottom && p.y > pdfMargin {
-		p.newPage()
+	if p.y+need > p.bottom() && p.y > pdfMargin {
+		p.newPage(landscape)
 	}
 	p.paragraph(t.Caption, pdfBold, 11, 4)
 
@@ -278,8 +338,8 @@ func (p *pdfWriter) table(t figureTableView) {
 		body = append(body, *total)
 	}
 	for i, r := range body {
-		if p.y+r.height > pdfBottom {
-			p.newPage()
+		if p.y+r.height > p.bottom() {
+			p.newPage(landscape)
 			drawHeader()
 		}
 		isTotal := total != nil && i == len(body)-1
@@ -299,13 +359,25 @@ func (p *pdfWriter) table(t figureTableView) {
 	}
 }
 
-// columns chooses the columns' widths and the type size for t: the label
+// wants reports whether t is better set on a landscape page: on a portrait
+// one its type would be smaller than pdfLandscapeBelow, and landscape gives
+// it a larger type.
+func (p *pdfWriter) wants(t figureTableView) bool {
+	_, portrait := p.columns(t, pdfShort-2*pdfMargin)
+	if portrait >= pdfLandscapeBelow {
+		return false
+	}
+	_, landscape := p.columns(t, pdfLong-2*pdfMargin)
+	return landscape > portrait
+}
+
+// columns chooses the columns' widths and the type size for t within
+// avail points: the label
 // column as wide as its longest label (at most 45 % of the text width,
 // wrapping beyond, unless there is room), each figure column as wide as its
 // widest figure or the longest word of its heading and then some. When the
 // figures do not fit, the type gets smaller.
-func (p *pdfWriter) columns(t figureTableView) ([]float64, float64) {
-	avail := pdfPageW - 2*pdfMargin
+func (p *pdfWriter) columns(t figureTableView, avail float64) ([]float64, float64) {
 	n := len(t.Columns) + 1
 	var widths []float64
 	var labelWidth float64
