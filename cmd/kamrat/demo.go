@@ -211,6 +211,9 @@ func setUpDemo(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer, cfg 
 		if err := seedDemoPathway(ctx, p, peers, tenants.NewReferralStore(db, sealer), tenants.NewSupportStore(db, sealer)); err != nil {
 			return nil, err
 		}
+		if err := seedDemoHistory(ctx, db, sealer, p, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 
 	op, err := oidcprovider.New(issuer, []oidcprovider.Client{client}, opUsers)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/kamrat/kamrat/tenants"
 	"github.com/kamrat/kamrat/tenants/tenanttest"
@@ -36,10 +37,14 @@ func TestSetUpDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		wantPeers := map[string]int{"skane": 1, "stockholm": 3}
+		// Stockholm's organisation gets the demo's three peer supporters
+		// and two more for the year's history.
+		wantPeers := map[string]int{"skane": 1, "stockholm": 5}
 		// Skåne's organisation had a peer of its own, so the demo peer
-		// supporter has no record there and no example referrals are made.
-		wantReferrals := map[string]int{"skane": 0, "stockholm": 2}
+		// supporter has no record there and neither example referrals nor
+		// a history are made; Stockholm has two examples and forty
+		// referrals of history.
+		wantReferrals := map[string]int{"skane": 0, "stockholm": 42}
 		var firstUsers int
 		for run := 1; run <= 2; run++ {
 			cfg := &ui.Config{}
@@ -95,10 +100,24 @@ func TestSetUpDemo(t *testing.T) {
 						matched++
 					}
 				}
-				if len(inbox) != wantReferrals[slug] || (len(inbox) > 0 && matched != 1) {
-					t.Errorf("run %d: %s's inbox has %d referrals (%d matched), want %d with one matched", run, slug, len(inbox), matched, wantReferrals[slug])
+				if len(inbox) != wantReferrals[slug] || (len(inbox) > 0 && matched == 0) {
+					t.Errorf("run %d: %s's inbox has %d referrals (%d matched), want %d with some matched", run, slug, len(inbox), matched, wantReferrals[slug])
 				}
 			}
+		}
+		// Stockholm's dashboard has a year to show.
+		stockholm, err := tenants.NewTenantStore(db).BySlug(ctx, "stockholm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		d, err := tenants.NewDashboardStore(db).Dashboard(ctx, stockholm.ID, tenants.DefaultDashboardFilter(now), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := d.Funnel; len(d.Clinics) != 1 || f.Informed < 100 || f.Referred < 30 || f.Matched < 20 || f.ThreeMeetings == 0 || f.FollowUpSixMo == 0 ||
+			d.Outcomes.Pairs == 0 || len(d.Closures) == 0 {
+			t.Errorf("Stockholm's demo dashboard is thin: %+v", d)
 		}
 		// The regions the demo creates share nationally as it says;
 		// Skåne existed before and keeps its own choice.
