@@ -20,9 +20,11 @@ type figureDoc struct {
 type figureTableView struct {
 	ID, Caption, LabelHeading string
 	Columns                   []string
-	Rows                      []figureRowView
-	Total                     *figureRowView
-	Note                      string
+	// Span is the number of columns with the label column.
+	Span  int
+	Rows  []figureRowView
+	Total *figureRowView
+	Note  string
 	// Chart is the table drawn as an accessible SVG; empty without one.
 	Chart template.HTML
 }
@@ -59,7 +61,7 @@ func (s *server) figureDocOf(lang string, pub tenants.Publication) figureDoc {
 		return v
 	}
 	for _, t := range pub.Tables {
-		tv := figureTableView{ID: t.ID, Caption: text(t.Caption), LabelHeading: text(t.LabelHeading)}
+		tv := figureTableView{ID: t.ID, Caption: text(t.Caption), LabelHeading: text(t.LabelHeading), Span: len(t.Columns) + 1}
 		for _, c := range t.Columns {
 			tv.Columns = append(tv.Columns, text(c))
 		}
@@ -75,6 +77,11 @@ func (s *server) figureDocOf(lang string, pub tenants.Publication) figureDoc {
 		}
 		if t.Chart != nil {
 			tv.Chart = s.chartOf(lang, tv, *t.Chart, text)
+		}
+		if len(tv.Rows) == 0 {
+			// A table without rows says so, in a row of its own (without
+			// figures) that every output writes like the page.
+			tv.Rows = []figureRowView{{Label: s.translator.Translate(lang, "figures.empty", nil)}}
 		}
 		doc.Tables = append(doc.Tables, tv)
 	}
