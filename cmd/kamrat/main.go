@@ -51,6 +51,7 @@ func commands() []command {
 		{"user", "invite a user to a region with a role, or make a user a national viewer", runUser},
 		{"token", "create an API token for a member of a region", runToken},
 		{"db", "set up the PostgreSQL roles Kamrat connects as", runDB},
+		{"keys", "print a new encryption key (generate), or re-encrypt data at rest under the current key (rotate)", runKeys},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -40,7 +40,7 @@ type serveConfig struct {
 	logLevel        string
 	tls             bool
 	maxWorkers      int
-	encryptionKey   string
+	keys            keyFlags
 	publicURL       string
 	sessionIdle     time.Duration
 	sessionAbsolute time.Duration
@@ -70,8 +70,7 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("tls", "KAMRAT_TLS")
 	fs.IntVar(&c.maxWorkers, "max-workers", 10, "background jobs run at once by this process")
 	fs.fromEnv("max-workers", "KAMRAT_MAX_WORKERS")
-	fs.StringVar(&c.encryptionKey, "encryption-key", "", "base64 32-byte key for data encrypted at rest (required with PostgreSQL; SQLite keeps one beside the database)")
-	fs.fromEnv("encryption-key", "KAMRAT_ENCRYPTION_KEY")
+	c.keys.register(fs)
 	fs.StringVar(&c.publicURL, "public-url", "", "external base URL, e.g. https://kamrat.regionskane.se (default: taken from each request)")
 	fs.fromEnv("public-url", "KAMRAT_PUBLIC_URL")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "sign out after this long without activity")
@@ -178,15 +177,16 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 	if err != nil {
 		return err
 	}
-	key, err := encryptionKey(cfg.encryptionKey, loc, "--encryption-key / KAMRAT_ENCRYPTION_KEY")
+	keys, err := loadKeyring(cfg.keys, loc, true)
 	if err != nil {
 		return err
 	}
-	sealer, err := tenants.NewSealer(key)
-	if err != nil {
-		return err
-	}
+	sealer, key := keys.sealer, keys.current
 	logger := slog.New(slog.NewJSONHandler(errOut, &slog.HandlerOptions{Level: level}))
+	if prev := sealer.PreviousKeyIDs(); len(prev) > 0 {
+		logger.Info("encryption keys: sealing with the current key, also opening data sealed with previous keys (`kamrat keys rotate` re-encrypts it)",
+			"current_key_id", sealer.KeyID(), "previous_key_ids", prev)
+	}
 	web, work := cfg.mode != modeWorker, cfg.mode != modeWeb
 
 	// Listen first: a taken port is reported before anything else starts.
