@@ -79,6 +79,12 @@ app.kubernetes.io/component: {{ index . 1 }}
     secretKeyRef:
       name: {{ include "kamrat.secretName" . }}
       key: {{ .Values.secrets.keys.encryptionKey }}
+- name: KAMRAT_PREVIOUS_ENCRYPTION_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "kamrat.secretName" . }}
+      key: {{ .Values.secrets.keys.previousEncryptionKeys }}
+      optional: true
 {{- if and .Values.config.smtp.host .Values.config.smtp.username }}
 - name: KAMRAT_SMTP_PASSWORD
   valueFrom:
