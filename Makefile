@@ -40,6 +40,36 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Helm, for the chart checks: built from source at a pinned version, with the version and
+# Kubernetes version (1.$(HELM_K8S_MINOR), from that Helm's client-go) its release build sets,
+# and cached outside the checkout, keyed by version: the first build takes minutes.
+HELM_VERSION ?= v3.22.0
+HELM_K8S_MINOR ?= 37
+HELM_BIN := $(HOME)/.cache/kamrat-ci/helm-$(HELM_VERSION)/helm
+HELM ?= $(HELM_BIN)
+export KAMRAT_HELM ?= $(HELM)
+HELM_LDFLAGS := -s -w -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) \
+  $(foreach p,pkg/lint/rules pkg/chartutil,-X helm.sh/helm/v3/$(p).k8sVersionMajor=1 -X helm.sh/helm/v3/$(p).k8sVersionMinor=$(HELM_K8S_MINOR))
+
+$(HELM_BIN):
+	@echo "installing helm $(HELM_VERSION) into $(dir $@) (once per version; a few minutes)"
+	GOBIN=$(dir $@) $(GO) install -ldflags '$(HELM_LDFLAGS)' helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
+.PHONY: chart
+chart: $(filter $(HELM_BIN),$(HELM)) ## helm lint and template charts/kamrat (defaults, and every option on), then its tests
+	$(HELM) lint --strict charts/kamrat
+	$(HELM) lint --strict charts/kamrat -f charts/kamrat/ci/all-on-values.yaml
+	$(HELM) template kamrat charts/kamrat >/dev/null
+	$(HELM) template kamrat charts/kamrat -f charts/kamrat/ci/all-on-values.yaml >/dev/null
+	KAMRAT_HELM='$(HELM)' $(GO) test -count=1 ./charts
+
+DOCKER ?= docker
+IMAGE ?= kamrat:$(VERSION)
+
+.PHONY: docker
+docker: ## build the container image kamrat:VERSION from the Dockerfile (IMAGE=… to name it; needs a Docker daemon)
+	$(DOCKER) build --build-arg VERSION='$(VERSION)' -t '$(IMAGE)' .
+
 .PHONY: clean
 clean: ## remove build output and the local SQLite database
 	rm -rf bin kamrat.db kamrat.db-shm kamrat.db-wal
