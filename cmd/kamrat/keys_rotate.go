@@ -161,6 +161,8 @@ type columnSurvey struct {
 	// key, by key id.
 	sealed, current int
 	stale           map[string]int
+	// staleIDs are the ids of the rows to re-encrypt, in order.
+	staleIDs []int64
 	// unopenable counts the values no configured key opens.
 	unopenable int
 }
@@ -204,46 +206,28 @@ type sealedRow struct {
 	Value string `bun:"value"`
 }
 
-// selectSealed reads up to limit sealed values of a column of the tx's
-// region with ids after after, in id order; onlyStale skips values sealed
-// with the current key.
-func (r *rotator) selectSealed(ctx context.Context, tx *tenants.Tx, region tenants.Tenant, col sealedColumn, after int64, limit int, onlyStale, lock bool) ([]sealedRow, error) {
-	q := "SELECT id, ? AS value FROM ? WHERE tenant_id = ? AND ? IS NOT NULL AND id > ?"
-	args := []any{bun.Ident(col.column), bun.Ident(col.table), region.ID, bun.Ident(col.column), after}
-	if onlyStale {
-		q += " AND ? NOT LIKE ?"
-		args = append(args, bun.Ident(col.column), "v1:"+r.keys.sealer.KeyID()+":%")
-	}
-	q += " ORDER BY id LIMIT ?"
-	args = append(args, limit)
-	if lock && tx.Dialect() == tenants.Postgres {
-		q += " FOR UPDATE"
-	}
-	var rows []sealedRow
-	if err := tx.NewRaw(q, args...).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("read %s in region %s: %w", col, region.Slug, err)
-	}
-	return rows, nil
-}
-
-// survey reads every sealed value of a column of a region, checking that
-// it opens.
+// survey reads every sealed value of a column of a region, in one
+// read-only transaction, checking that it opens, and keeps the ids of those
+// to re-encrypt. (One query read to the end rather than pages: paging by
+// "id > last ORDER BY id LIMIT n" lets PostgreSQL, before it has gathered
+// statistics on a table, sort the rest of the table for every page.)
 func (r *rotator) survey(ctx context.Context, region tenants.Tenant, col sealedColumn) (columnSurvey, []unopenable, error) {
 	s := columnSurvey{region: region, column: col, stale: map[string]int{}}
 	var bad []unopenable
-	page := max(r.opts.batch, 1000)
-	var after int64
-	for {
-		var rows []sealedRow
-		err := r.db.InTenantReadOnly(ctx, region.ID, func(tx *tenants.Tx) error {
-			var err error
-			rows, err = r.selectSealed(ctx, tx, region, col, after, page, false, false)
-			return err
-		})
+	err := r.db.InTenantReadOnly(ctx, region.ID, func(tx *tenants.Tx) error {
+		s.sealed, s.current, s.unopenable, s.staleIDs, bad = 0, 0, 0, nil, nil
+		clear(s.stale)
+		rows, err := tx.QueryContext(ctx, "SELECT id, ? FROM ? WHERE tenant_id = ? AND ? IS NOT NULL ORDER BY id",
+			bun.Ident(col.column), bun.Ident(col.table), region.ID, bun.Ident(col.column))
 		if err != nil {
-			return s, nil, err
+			return err
 		}
-		for _, row := range rows {
+		defer rows.Close()
+		for rows.Next() {
+			var row sealedRow
+			if err := rows.Scan(&row.ID, &row.Value); err != nil {
+				return err
+			}
 			s.sealed++
 			if _, err := r.keys.sealer.Open(row.Value); err != nil {
 				bad = append(bad, unopenable{region: region, column: col, id: row.ID, why: r.diagnose(row.Value)})
@@ -255,13 +239,15 @@ func (r *rotator) survey(ctx context.Context, region tenants.Tenant, col sealedC
 			} else {
 				id, _ := tenants.SealedKeyID(row.Value)
 				s.stale[id]++
+				s.staleIDs = append(s.staleIDs, row.ID)
 			}
 		}
-		if len(rows) < page {
-			return s, bad, nil
-		}
-		after = rows[len(rows)-1].ID
+		return rows.Err()
+	})
+	if err != nil {
+		return s, nil, fmt.Errorf("read %s in region %s: %w", col, region.Slug, err)
 	}
+	return s, bad, nil
 }
 
 // errUnopenable is a batch that met a value no configured key opens; the
@@ -270,26 +256,30 @@ type errUnopenable struct{ unopenable }
 
 func (e errUnopenable) Error() string { return e.unopenable.String() }
 
-// rotateBatch re-encrypts, in one transaction, up to batch values of a
-// column of a region that are not sealed with the current key, with ids
-// after after. It returns how many it re-encrypted and the last id it
-// read; fewer than batch means the column is done. A value no configured
-// key opens rolls the whole batch back (errUnopenable).
-func (r *rotator) rotateBatch(ctx context.Context, region tenants.Tenant, col sealedColumn, after int64) (done int, last int64, err error) {
+// rotateBatch re-encrypts, in one transaction, the values of the rows ids
+// of a column of a region that are not sealed with the current key (rows
+// deleted or re-sealed since the survey are passed over). It returns how
+// many it re-encrypted. A value no configured key opens rolls the whole
+// batch back (errUnopenable).
+func (r *rotator) rotateBatch(ctx context.Context, region tenants.Tenant, col sealedColumn, ids []int64) (done int, err error) {
 	err = r.db.InTenant(ctx, region.ID, func(tx *tenants.Tx) error {
-		rows, err := r.selectSealed(ctx, tx, region, col, after, r.opts.batch, true, true)
-		if err != nil {
-			return err
+		q := "SELECT id, ? AS value FROM ? WHERE tenant_id = ? AND id IN (?) AND ? IS NOT NULL AND ? NOT LIKE ? ORDER BY id"
+		if tx.Dialect() == tenants.Postgres {
+			q += " FOR UPDATE"
+		}
+		var rows []sealedRow
+		if err := tx.NewRaw(q, bun.Ident(col.column), bun.Ident(col.table), region.ID, bun.In(ids),
+			bun.Ident(col.column), bun.Ident(col.column), "v1:"+r.keys.sealer.KeyID()+":%").Scan(ctx, &rows); err != nil {
+			return fmt.Errorf("read %s in region %s: %w", col, region.Slug, err)
 		}
 		if len(rows) == 0 {
 			return nil
 		}
-		last = rows[len(rows)-1].ID
 		// One statement for the batch: WITH v(id, value) AS (VALUES …)
 		// UPDATE … FROM v, which both databases accept.
-		var q strings.Builder
+		var q2 strings.Builder
 		args := make([]any, 0, 2*len(rows)+6)
-		q.WriteString("WITH v (id, value) AS (VALUES ")
+		q2.WriteString("WITH v (id, value) AS (VALUES ")
 		for i, row := range rows {
 			resealed, changed, err := r.keys.sealer.Reseal(row.Value)
 			if err != nil {
@@ -299,14 +289,14 @@ func (r *rotator) rotateBatch(ctx context.Context, region tenants.Tenant, col se
 				return fmt.Errorf("%s id %d in region %s: selected as stale but sealed with the current key", col, row.ID, region.Slug)
 			}
 			if i > 0 {
-				q.WriteString(", ")
+				q2.WriteString(", ")
 			}
-			q.WriteString("(?, ?)")
+			q2.WriteString("(?, ?)")
 			args = append(args, row.ID, resealed)
 		}
-		q.WriteString(") UPDATE ? SET ? = v.value FROM v WHERE ?.tenant_id = ? AND ?.id = v.id")
+		q2.WriteString(") UPDATE ? SET ? = v.value FROM v WHERE ?.tenant_id = ? AND ?.id = v.id")
 		args = append(args, bun.Ident(col.table), bun.Ident(col.column), bun.Ident(col.table), region.ID, bun.Ident(col.table))
-		res, err := tx.NewRaw(q.String(), args...).Exec(ctx)
+		res, err := tx.NewRaw(q2.String(), args...).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("re-encrypt %s in region %s: %w", col, region.Slug, err)
 		}
@@ -317,9 +307,9 @@ func (r *rotator) rotateBatch(ctx context.Context, region tenants.Tenant, col se
 		return nil
 	})
 	if err != nil {
-		return 0, after, err
+		return 0, err
 	}
-	return done, last, nil
+	return done, nil
 }
 
 // countStale counts the values of a column of a region not sealed with the
@@ -409,10 +399,10 @@ func (r *rotator) run(ctx context.Context, regions []tenants.Tenant) error {
 		if want == 0 {
 			continue
 		}
-		colDone, last, printed := 0, int64(0), time.Time{}
-		for {
-			n, next, err := r.rotateBatch(ctx, s.region, s.column, last)
-			colDone, done, last = colDone+n, done+n, next
+		colDone, printed := 0, time.Time{}
+		for from := 0; from < len(s.staleIDs); from += r.opts.batch {
+			n, err := r.rotateBatch(ctx, s.region, s.column, s.staleIDs[from:min(from+r.opts.batch, len(s.staleIDs))])
+			colDone, done = colDone+n, done+n
 			if err != nil {
 				var u errUnopenable
 				if errors.As(err, &u) {
@@ -424,13 +414,10 @@ func (r *rotator) run(ctx context.Context, regions []tenants.Tenant) error {
 				}
 				return fmt.Errorf("%w (after re-encrypting %d value(s); run again to finish)", err, done)
 			}
-			finished := n < r.opts.batch
-			if finished || r.opts.progressEvery == 0 || time.Since(printed) >= r.opts.progressEvery {
+			last := from+r.opts.batch >= len(s.staleIDs)
+			if last || r.opts.progressEvery == 0 || time.Since(printed) >= r.opts.progressEvery {
 				fmt.Fprintf(r.out, "%s %s: %d/%d re-encrypted\n", s.region.Slug, s.column, colDone, want)
 				printed = time.Now()
-			}
-			if finished {
-				break
 			}
 		}
 	}

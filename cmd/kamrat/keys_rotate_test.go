@@ -426,7 +426,7 @@ func TestKeysRotate(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := &rotator{db: db, keys: kr, opts: rotateOptions{batch: 10}, out: new(bytes.Buffer), errOut: new(bytes.Buffer)}
-		n, _, err := r.rotateBatch(ctx, w.r1, sealedColumn{"participants", "contact_enc"}, 0)
+		n, err := r.rotateBatch(ctx, w.r1, sealedColumn{"participants", "contact_enc"}, []int64{refA.ParticipantID, pC.ID})
 		var u errUnopenable
 		if !errors.As(err, &u) || u.id != pC.ID || n != 0 {
 			t.Fatalf("batch with a value under C: %d done, err %v", n, err)
@@ -606,4 +606,84 @@ func TestSealedColumnsAreAllRotated(t *testing.T) {
 			t.Fatalf("sealed columns in the schema %v, rotated %v", got, want)
 		}
 	})
+}
+
+// TestKeysRotateMeasure times a rotation of many participants' contacts
+// (KAMRAT_ROTATE_MEASURE_ROWS of them, in one region; skipped when unset),
+// for the operations guide: the dry run, the rotation (survey, batches and
+// final check, as an operator runs it) and a second run.
+func TestKeysRotateMeasure(t *testing.T) {
+	rows := 0
+	fmt.Sscan(os.Getenv("KAMRAT_ROTATE_MEASURE_ROWS"), &rows)
+	if rows <= 0 {
+		t.Skip("set KAMRAT_ROTATE_MEASURE_ROWS to measure a rotation")
+	}
+	batch := os.Getenv("KAMRAT_ROTATE_MEASURE_BATCH")
+	if batch == "" {
+		batch = "500"
+	}
+	for _, d := range []tenants.Dialect{tenants.SQLite, tenants.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			db, owner := tenanttest.OpenWithOwner(t, d)
+			w := newSealedWorld(t, db, mustSealer(t, rotKeyA), 1)
+			sealer := mustSealer(t, rotKeyA)
+			start := time.Now()
+			now := time.Now().UTC()
+			for done := 0; done < rows; {
+				n := min(1000, rows-done)
+				list := make([]tenants.Participant, n)
+				for i := range list {
+					sealed, err := sealer.Seal(fmt.Sprintf(`{"alias":"Deltagare %d","method":"sms","details":"070-%07d"}`, done+i, done+i))
+					if err != nil {
+						t.Fatal(err)
+					}
+					list[i] = tenants.Participant{TenantID: w.r1.ID, Code: fmt.Sprintf("M%09d", done+i), UnitID: w.unit.ID,
+						TargetGroup: tenants.TargetHIV, ContactMethod: tenants.ContactSMS, ContactEnc: &sealed, Language: "sv",
+						PrefLanguages: []string{}, PrefExperience: []tenants.ExperienceArea{}, ConsentShareContact: true,
+						ConsentRecordedAt: now, ConsentExpiresOn: tenants.DateOf(now).AddMonths(12), CreatedAt: now}
+				}
+				if err := db.InTenant(ctx, w.r1.ID, func(tx *tenants.Tx) error {
+					_, err := tx.NewInsert().Model(&list).Exec(ctx)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				done += n
+			}
+			t.Logf("seeded %d sealed participants in %s", rows, time.Since(start).Round(time.Millisecond))
+			// Statistics as a table that grew in use has them (autovacuum
+			// analyses it), unless KAMRAT_ROTATE_MEASURE_NO_ANALYZE is set.
+			if os.Getenv("KAMRAT_ROTATE_MEASURE_NO_ANALYZE") == "" {
+				if _, err := owner.Bun().ExecContext(ctx, "ANALYZE participants"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			keysAB := map[string]string{"KAMRAT_DATABASE_URL": w.url, "KAMRAT_ENCRYPTION_KEY": b64(rotKeyB), "KAMRAT_PREVIOUS_ENCRYPTION_KEYS": b64(rotKeyA)}
+			timed := func(what string, args ...string) string {
+				start := time.Now()
+				out, errOut, code := kamratIn(ctx, keysAB, append([]string{"keys", "rotate", "--batch", batch, "--progress-every", "10s"}, args...)...)
+				if code != 0 {
+					t.Fatalf("%s: code %d\n%s%s", what, code, out, errOut)
+				}
+				el := time.Since(start)
+				t.Logf("%s (batch %s): %s in all, %.0f rows/s", what, batch, el.Round(time.Millisecond), float64(rows)/el.Seconds())
+				return out
+			}
+			timed("dry run", "--dry-run")
+			out := timed("rotation")
+			for _, line := range strings.Split(out, "\n") {
+				if strings.HasPrefix(line, "re-encrypted ") {
+					t.Log(line)
+				}
+			}
+			if !strings.Contains(out, fmt.Sprintf("re-encrypted %d value(s)", rows+6)) {
+				t.Fatalf("rotation output:\n%s", out)
+			}
+			out = timed("second run")
+			if !strings.Contains(out, "nothing to re-encrypt") {
+				t.Fatalf("second run:\n%s", out)
+			}
+		})
+	}
 }
