@@ -94,16 +94,23 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 {{- end -}}
 
-{{/* The writable /tmp of every Kamrat container (the root filesystem is read-only). */}}
-{{- define "kamrat.tmpVolume" -}}
+{{/* The writable /tmp of every Kamrat container (the root filesystem is read-only), and the
+     extra volumes. */}}
+{{- define "kamrat.volumes" -}}
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
-{{- define "kamrat.tmpMount" -}}
+{{- define "kamrat.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+{{- with .Values.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{/* Default topology spread over nodes, or the configured one, with the component's selector:
