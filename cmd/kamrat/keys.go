@@ -30,7 +30,7 @@ type keyFlags struct {
 func (k *keyFlags) register(fs *flagSet) {
 	fs.StringVar(&k.current, "encryption-key", "", "base64 32-byte key for data encrypted at rest (required with PostgreSQL; SQLite keeps one beside the database)")
 	fs.fromEnv("encryption-key", "KAMRAT_ENCRYPTION_KEY")
-	fs.StringVar(&k.previous, "previous-encryption-keys", "", "comma-separated base64 keys that data may still be sealed with after a key change: read, never written (see `kamrat keys rotate -h`)")
+	fs.StringVar(&k.previous, "previous-encryption-keys", "", "comma-separated base64 `keys` that data may still be sealed with after a key change: read, never written (see: kamrat keys rotate -h)")
 	fs.fromEnv("previous-encryption-keys", "KAMRAT_PREVIOUS_ENCRYPTION_KEYS")
 }
 

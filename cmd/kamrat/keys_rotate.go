@@ -38,8 +38,9 @@ PostgreSQL, several replicas, no downtime:
      KAMRAT_PREVIOUS_ENCRYPTION_KEYS. Keep OLD with the backups taken
      before the rotation: they need it.
   Step 2 lets replicas still on the old settings read what the switched ones
-  write; with a stop, skip it. Forms opened before step 3 are refused once
-  (the CSRF key derives from the current key) and work when sent again.
+  write; with a stop, skip it. The CSRF key derives from the current key:
+  while step 3 rolls out, and for pages opened before it, a form may be
+  refused (403); reloading the page and sending it again works.
 
 SQLite, one machine, key in the file DATABASE.key beside the database:
   1. Stop kamrat serve.
