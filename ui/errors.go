@@ -54,8 +54,9 @@ func withFieldLabels(err error, label func(field string) string) error {
 	return &labelledFields{error: err, label: label}
 }
 
-// statusOf maps an error to the HTTP status the client gets. Anything the
-// domain did not classify is a 500.
+// statusOf maps an error to the HTTP status the client gets: a database
+// that cannot be reached is a 503, worth retrying; anything else the domain
+// did not classify is a 500.
 func statusOf(err error) int {
 	var fe *fiber.Error
 	var ve *tenants.ValidationError
@@ -68,10 +69,16 @@ func statusOf(err error) int {
 		return fiber.StatusConflict
 	case errors.As(err, &fe):
 		return fe.Code
+	case tenants.Unavailable(err):
+		return fiber.StatusServiceUnavailable
 	default:
 		return fiber.StatusInternalServerError
 	}
 }
+
+// retryAfterSeconds is the Retry-After of a 503: about how long a database
+// restart or fail-over takes.
+const retryAfterSeconds = "5"
 
 // handleError is the app's one error handler: it logs server errors and
 // answers with an HTML page or JSON. The message is the catalogue's text
@@ -101,6 +108,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	s.writeSecurityHeaders(c)
 	// An error must not be cached as if it were the page.
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+	}
 	c.Status(status)
 	if wantsJSON(c) {
 		return c.JSON(errorResponse{Error: errorBody{
