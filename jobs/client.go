@@ -81,6 +81,7 @@ type Client struct {
 	stop          func(ctx context.Context) error
 	stopAndCancel func(ctx context.Context) error
 	subscribe     func(kinds ...river.EventKind) (<-chan *river.Event, func())
+	id            func() string
 	work          bool
 	// deps are the workers' Deps, which Notify uses too.
 	deps *Deps
@@ -146,7 +147,7 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 			insertTx: func(ctx context.Context, tx *tenants.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 				return rc.InsertTx(ctx, tx.Tx.Tx, args, opts)
 			},
-			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, id: rc.ID, work: cfg.Work,
 			deps:    shared,
 			jobList: rc.JobList, jobGet: rc.JobGet, jobRetry: rc.JobRetry, jobCancel: rc.JobCancel, db: db,
 		}
@@ -170,7 +171,7 @@ func NewClient(db *tenants.DB, deps Deps, cfg Config) (*Client, error) {
 				})
 				return res, err
 			},
-			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, work: cfg.Work,
+			start: rc.Start, stop: rc.Stop, stopAndCancel: rc.StopAndCancel, subscribe: rc.Subscribe, id: rc.ID, work: cfg.Work,
 			deps:    shared,
 			jobList: rc.JobList, jobGet: rc.JobGet, jobRetry: rc.JobRetry, jobCancel: rc.JobCancel, db: db,
 		}
@@ -243,6 +244,10 @@ func (c *Client) stopped() {
 	}
 	c.releases = nil
 }
+
+// ID is River's name for this client: what river_leader.leader_id and a
+// job's attempted_by hold while this process leads or works a job.
+func (c *Client) ID() string { return c.id() }
 
 // Subscribe returns a channel of job events of the given kinds (all when
 // none are given) and a function that ends the subscription.

@@ -40,6 +40,7 @@ type serveConfig struct {
 	logLevel        string
 	tls             bool
 	maxWorkers      int
+	rescueAfter     time.Duration
 	keys            keyFlags
 	publicURL       string
 	sessionIdle     time.Duration
@@ -70,6 +71,8 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("tls", "KAMRAT_TLS")
 	fs.IntVar(&c.maxWorkers, "max-workers", 10, "background jobs run at once by this process")
 	fs.fromEnv("max-workers", "KAMRAT_MAX_WORKERS")
+	fs.DurationVar(&c.rescueAfter, "job-rescue-after", 5*time.Minute, "a job still running this long is taken as lost with its process (killed, crashed) and run again; at least 1s")
+	fs.fromEnv("job-rescue-after", "KAMRAT_JOB_RESCUE_AFTER")
 	c.keys.register(fs)
 	fs.StringVar(&c.publicURL, "public-url", "", "external base URL, e.g. https://kamrat.regionskane.se (default: taken from each request)")
 	fs.fromEnv("public-url", "KAMRAT_PUBLIC_URL")
@@ -125,6 +128,9 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	}
 	if c.maxWorkers < 1 || c.maxWorkers > 1000 {
 		return c, loc, 0, usagef("%s: must be between 1 and 1000", fs.setting("max-workers"))
+	}
+	if c.rescueAfter < time.Second {
+		return c, loc, 0, usagef("%s: must be at least 1s", fs.setting("job-rescue-after"))
 	}
 	if c.sessionIdle <= 0 || c.sessionAbsolute < c.sessionIdle {
 		return c, loc, 0, usagef("%s must be positive and at most %s", fs.setting("session-idle"), fs.setting("session-absolute"))
@@ -223,7 +229,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		Heartbeats: tenants.NewHeartbeatStore(db), Outbox: tenants.NewEmailOutbox(db), Mailer: mailer,
 		Notifications: tenants.NewNotificationStore(db), Notices: ui.NewNotificationMailer(translator),
 	}, jobs.Config{
-		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers,
+		Logger: logger.With("component", "river"), Work: work, MaxWorkers: cfg.maxWorkers, RescueAfter: cfg.rescueAfter,
 	})
 	if err != nil {
 		return err
@@ -294,7 +300,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 		return fmt.Errorf("start background workers: %w", err)
 	}
 	if work {
-		logger.Info("workers started", "max_workers", cfg.maxWorkers, "mode", cfg.mode)
+		logger.Info("workers started", "max_workers", cfg.maxWorkers, "mode", cfg.mode, "client_id", client.ID())
 	}
 
 	select {
