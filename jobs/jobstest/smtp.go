@@ -54,6 +54,10 @@ type SMTPServer struct {
 	rejectRcpt rejection
 	rejectData rejection
 	rejected   int
+	// gate, while set, holds each message after its data until closed;
+	// held counts the messages waiting at it.
+	gate chan struct{}
+	held int
 }
 
 // rejection is a refusal for the next n commands (n < 0: all of them).
@@ -86,8 +90,8 @@ func NewSMTPServer(t testing.TB, opts SMTPOptions) *SMTPServer {
 		t.Fatal("jobstest: ImplicitTLS needs a TLS configuration")
 	}
 	s := &SMTPServer{opts: opts}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{server: s}, nil
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &smtpSession{server: s, conn: c}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.ReadTimeout = 10 * time.Second
@@ -148,6 +152,35 @@ func (s *SMTPServer) RejectData(n, code int, text string) {
 	s.rejectData = rejection{n: n, reply: &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: text}}
 }
 
+// Hold makes every message that arrives from now on wait, its data read
+// but not yet answered, until release is called: a send in flight for
+// as long as a test needs. A message whose client hangs up while it waits
+// is not kept, as the server never accepted it. Held tells how many wait.
+func (s *SMTPServer) Hold() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate := make(chan struct{})
+	s.gate = gate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.gate == gate {
+				s.gate = nil
+			}
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+// Held counts the messages waiting for Hold's release.
+func (s *SMTPServer) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
 // Rejected counts the commands the server has refused on purpose.
 func (s *SMTPServer) Rejected() int {
 	s.mu.Lock()
@@ -181,6 +214,7 @@ func (s *SMTPServer) WaitForMessages(t testing.TB, n int, timeout time.Duration)
 
 type smtpSession struct {
 	server *SMTPServer
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
@@ -233,6 +267,21 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	}
 	s := ss.server
 	s.mu.Lock()
+	gate := s.gate
+	if gate != nil {
+		s.held++
+	}
+	s.mu.Unlock()
+	if gate != nil {
+		<-gate
+		s.mu.Lock()
+		s.held--
+		s.mu.Unlock()
+		if ss.clientGone() {
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "client gone before the message was accepted"}
+		}
+	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.rejectData.take(); err != nil {
 		s.rejected++
@@ -240,6 +289,19 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	}
 	s.received = append(s.received, ReceivedMail{From: ss.from, To: append([]string(nil), ss.to...), Data: data})
 	return nil
+}
+
+// clientGone reports whether the client has hung up: while it waits for
+// the answer to its data it sends nothing, so a read ends at once with an
+// error only when the connection is closed.
+func (ss *smtpSession) clientGone() bool {
+	c := ss.conn.Conn()
+	c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	defer c.SetReadDeadline(time.Time{})
+	var b [1]byte
+	_, err := c.Read(b[:])
+	var ne net.Error
+	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
 }
 
 func (ss *smtpSession) Reset() { ss.from, ss.to = "", nil }
