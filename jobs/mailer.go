@@ -283,6 +283,10 @@ func (m *SMTPMailer) Send(ctx context.Context, to, subject, text, html string) e
 
 	opened := &openedConns{}
 	defer opened.close()
+	// go-mail does not watch ctx once connected: a server that stops
+	// answering would hold the job past its timeout and a shutdown's grace
+	// period. Closing the connection ends the exchange when ctx ends.
+	defer context.AfterFunc(ctx, opened.close)()
 	err := m.client.DialAndSendWithContext(context.WithValue(ctx, openedConnsKey{}, opened), msg)
 	if err == nil || msg.IsDelivered() {
 		// Accepted; a failure after that (closing the connection) must
