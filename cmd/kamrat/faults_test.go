@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -72,7 +74,7 @@ type jobRow struct {
 func riverJobs(t *testing.T, db *tenants.DB, where string, args ...any) []jobRow {
 	t.Helper()
 	var out []jobRow
-	if err := db.Bun().NewRaw("SELECT id, kind, state, attempt, args::text AS args, created_at FROM river_job WHERE "+where+" ORDER BY id", args...).
+	if err := db.Bun().NewRaw("SELECT id, kind, state, attempt, CAST(args AS TEXT) AS args, created_at FROM river_job WHERE "+where+" ORDER BY id", args...).
 		Scan(context.Background(), &out); err != nil {
 		t.Fatalf("read river_job: %v", err)
 	}
@@ -275,7 +277,7 @@ func TestThreeProcessesSurviveSIGKILL(t *testing.T) {
 		Args string `bun:"args"`
 		N    int    `bun:"n"`
 	}
-	if err := region.db.Bun().NewRaw(`SELECT kind, args::text AS args, COUNT(*) AS n FROM river_job
+	if err := region.db.Bun().NewRaw(`SELECT kind, CAST(args AS TEXT) AS args, COUNT(*) AS n FROM river_job
 		WHERE kind LIKE 'reminder\_%' AND kind <> 'reminder_scan' OR kind = 'report_build'
 		GROUP BY kind, args HAVING COUNT(*) > 1`).Scan(context.Background(), &dupJobs); err != nil {
 		t.Fatal(err)
@@ -663,4 +665,184 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		}
 	}
 	t.Logf("%s: done", time.Since(began).Round(time.Millisecond))
+}
+
+// halfRequest starts a POST whose body is only half sent: a request in
+// flight for as long as the test holds the rest back. finish sends the
+// rest and reads the answer.
+func halfRequest(t *testing.T, addr, path, token, body string) (finish func() (*http.Response, string)) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	half := len(body) / 2
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		path, addr, token, len(body), body[:half])
+	return func() (*http.Response, string) {
+		t.Helper()
+		if _, err := io.WriteString(conn, body[half:]); err != nil {
+			t.Fatalf("send the rest of the request: %v", err)
+		}
+		conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("the request in flight got no answer: %v", err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+}
+
+// TestSIGTERMFinishesWorkInFlight: SIGTERM comes while a write request is
+// half received and an e-mail job is in the middle of its SMTP exchange.
+// The process takes no new connections, serves the request to the end,
+// lets the job finish, and exits 0 within the grace period; the write is
+// in the database and the e-mail went out once. When the job outlasts the
+// grace period instead, the process stops it and exits non-zero, and
+// nothing is lost: the next process sends the e-mail, once.
+func TestSIGTERMFinishesWorkInFlight(t *testing.T) {
+	for _, d := range []tenants.Dialect{tenants.SQLite, tenants.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			appURL, ownerURL := tenanttest.URL(t, d)
+			smtp := jobstest.NewSMTPServer(t, jobstest.SMTPOptions{})
+			env := []string{
+				"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey,
+				"KAMRAT_SMTP_HOST=127.0.0.1", fmt.Sprintf("KAMRAT_SMTP_PORT=%d", smtp.Port()), "KAMRAT_SMTP_TLS=none", "KAMRAT_SMTP_FROM=kamrat@example.se",
+			}
+			migrateUp(t, env)
+			region := setUpFaultRegion(t, appURL)
+			secret, _, err := region.policy.Sessions.Create(context.Background(), region.admin.ID, &region.region.ID, "test", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			admin := newBrowser()
+			admin.cookies["kamrat_session"] = secret
+			slug := region.region.Slug
+
+			// invite makes an invitation on p, which queues its e-mail, and
+			// waits until the e-mail's job is held in the SMTP exchange.
+			invite := func(p *process, email string) jobRow {
+				t.Helper()
+				form := admin.do(http.MethodGet, p.URL("/r/"+slug+"/admin/invitations"), nil)
+				made := admin.do(http.MethodPost, p.URL("/r/"+slug+"/admin/invitations"), url.Values{
+					"_csrf": {csrfOf(form.body)}, "email": {email}, "display_name": {"Inbjuden"}, "role": {"viewer"},
+				})
+				if made.status != http.StatusOK || !strings.Contains(made.body, email) {
+					t.Fatalf("invite %s: %s", email, made)
+				}
+				var job []jobRow
+				kamrattest.WaitFor(t, 30*time.Second, "the e-mail job to be in its SMTP exchange", func() bool {
+					job = riverJobs(t, region.db, "kind = 'email_send' AND state = 'running'")
+					return len(job) == 1 && smtp.Held() == 1
+				}, p.Log.String)
+				return job[0]
+			}
+			sent := func(email string) int {
+				n := 0
+				for _, m := range smtp.Messages() {
+					if slices.Contains(m.To, email) {
+						n++
+					}
+				}
+				return n
+			}
+
+			t.Run("within the grace period", func(t *testing.T) {
+				p := startServe(t, append(env, "KAMRAT_SHUTDOWN_TIMEOUT=20s"))
+				release := smtp.Hold()
+				defer release()
+				job := invite(p, "inom-respiten@example.se")
+				finish := halfRequest(t, p.Addr, "/api/v1/regions/"+slug+"/offers/encounters", region.clinicAPI, `{"informed": true, "offered": true, "response": "accepted"}`)
+				time.Sleep(300 * time.Millisecond) // let the server take the connection and read the headers
+				termAt := time.Now()
+				if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				kamrattest.WaitFor(t, 10*time.Second, "the listener to close", func() bool {
+					c, err := net.DialTimeout("tcp", p.Addr, time.Second)
+					if err == nil {
+						c.Close()
+					}
+					return err != nil
+				}, p.Log.String)
+				select {
+				case <-p.Done:
+					t.Fatalf("exited with a request and a job in flight:\n%s", p.Log)
+				case <-time.After(500 * time.Millisecond):
+				}
+				resp, body := finish()
+				if resp.StatusCode != http.StatusCreated {
+					t.Errorf("the request in flight answered %d: %s", resp.StatusCode, body)
+				}
+				select {
+				case <-p.Done:
+					t.Fatalf("exited with the e-mail job in flight:\n%s", p.Log)
+				case <-time.After(500 * time.Millisecond):
+				}
+				release()
+				select {
+				case <-p.Done:
+				case <-time.After(20 * time.Second):
+					t.Fatalf("not stopped within the grace period:\n%s", p.Log)
+				}
+				t.Logf("stopped %s after SIGTERM", time.Since(termAt).Round(time.Millisecond))
+				if code := p.Cmd.ProcessState.ExitCode(); code != 0 || !strings.Contains(p.Log.String(), `"msg":"stopped"`) {
+					t.Errorf("exit %d, want 0 and a clean stop:\n%s", code, p.Log)
+				}
+				var met int
+				region.query(t, &met, "SELECT COALESCE(SUM(met), 0) FROM offer_tallies WHERE tenant_id = ?", region.region.ID)
+				if met != 1 {
+					t.Errorf("the tallies count %d encounters, want the one answered after SIGTERM", met)
+				}
+				if got := riverJobs(t, region.db, "id = ?", job.ID); len(got) != 1 || got[0].State != "completed" || got[0].Attempt != 1 {
+					t.Errorf("the e-mail job: %+v, want completed at its first attempt", got)
+				}
+				if n := sent("inom-respiten@example.se"); n != 1 {
+					t.Errorf("the invitation e-mail was received %d times, want once", n)
+				}
+			})
+
+			if d != tenants.Postgres {
+				return // the stop is River's; once is enough for the overrun
+			}
+			t.Run("past the grace period", func(t *testing.T) {
+				p := startServe(t, append(env, "KAMRAT_SHUTDOWN_TIMEOUT=2s"))
+				release := smtp.Hold()
+				defer release()
+				job := invite(p, "efter-respiten@example.se")
+				termAt := time.Now()
+				if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case <-p.Done:
+				case <-time.After(20 * time.Second):
+					t.Fatalf("not stopped within the grace period and River's 10 s to cancel:\n%s", p.Log)
+				}
+				t.Logf("stopped %s after SIGTERM", time.Since(termAt).Round(time.Millisecond))
+				if code := p.Cmd.ProcessState.ExitCode(); code == 0 || !strings.Contains(p.Log.String(), "workers shutdown") {
+					t.Errorf("exit %d, want non-zero naming the workers' shutdown:\n%s", code, p.Log)
+				}
+				release()
+				if got := riverJobs(t, region.db, "id = ?", job.ID); len(got) != 1 || got[0].State == "completed" || got[0].State == "running" {
+					t.Fatalf("the cancelled e-mail job: %+v, want waiting to be retried", got)
+				}
+				next := startServe(t, env)
+				kamrattest.WaitFor(t, 60*time.Second, "the next process to send the e-mail", func() bool {
+					got := riverJobs(t, region.db, "id = ?", job.ID)
+					return len(got) == 1 && got[0].State == "completed"
+				}, next.Log.String)
+				if n := sent("efter-respiten@example.se"); n != 1 {
+					t.Errorf("the invitation e-mail was received %d times, want once", n)
+				}
+				if code := next.stop(t); code != 0 {
+					t.Errorf("exit %d after SIGTERM\n%s", code, next.Log)
+				}
+			})
+		})
+	}
 }

@@ -272,17 +272,19 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		s.held++
 	}
 	s.mu.Unlock()
+	gone := false
 	if gate != nil {
 		<-gate
-		s.mu.Lock()
-		s.held--
-		s.mu.Unlock()
-		if ss.clientGone() {
-			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "client gone before the message was accepted"}
-		}
+		gone = ss.clientGone()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if gate != nil {
+		s.held-- // with the message kept or not: Held is 0 once decided
+	}
+	if gone {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "client gone before the message was accepted"}
+	}
 	if err := s.rejectData.take(); err != nil {
 		s.rejected++
 		return err
