@@ -72,7 +72,7 @@ func testMail(t testing.TB, db *tenants.DB) *jobs.Client {
 
 // setup builds the app on db (a fresh SQLite database when nil), after
 // letting configure adjust the Config.
-func setup(t *testing.T, db *tenants.DB, configure ...func(*Config)) *testBundle {
+func setup(t testing.TB, db *tenants.DB, configure ...func(*Config)) *testBundle {
 	t.Helper()
 	if db == nil {
 		db = tenanttest.Open(t, tenants.SQLite)
