@@ -190,13 +190,13 @@ var httpClient = &http.Client{
 
 // answer is one HTTP exchange as the load saw it.
 type answer struct {
-	at      time.Time
-	replica int
-	op      string
-	status  int // 0: no answer (err)
-	err     error
-	body    string
-	header  http.Header
+	at, done time.Time // sent, answered (or failed)
+	replica  int
+	op       string
+	status   int // 0: no answer (err)
+	err      error
+	body     string
+	header   http.Header
 }
 
 func (a answer) String() string {
@@ -240,12 +240,12 @@ func send(method, target string, header http.Header, body any) answer {
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		a.err = err
+		a.err, a.done = err, time.Now()
 		return a
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	a.status, a.body, a.header, a.err = resp.StatusCode, string(b), resp.Header, err
+	a.status, a.body, a.header, a.err, a.done = resp.StatusCode, string(b), resp.Header, err, time.Now()
 	if err != nil {
 		a.status = 0 // half an answer acknowledges nothing
 	}

@@ -621,7 +621,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	var bad []string
 	outage, unavailable := 0, 0
 	for _, a := range acks.answers {
-		during := !a.at.Before(downAt) && a.at.Before(recoveredAt)
+		during := a.at.Before(recoveredAt) && !a.done.Before(downAt) // overlaps the outage
 		if during {
 			outage++
 		}
