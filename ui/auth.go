@@ -37,33 +37,9 @@ func (s *server) guard(r *route) (fiber.Handler, error) {
 			return c.Next()
 		}, nil
 	case accessPlatform:
-		return func(c *fiber.Ctx) error {
-			if err := s.loadPrincipal(c, nil); err != nil {
-				return err
-			}
-			p := principal(c)
-			if p == nil {
-				return errUnauthenticated
-			}
-			if !p.User.PlatformOperator {
-				return fiber.ErrNotFound
-			}
-			return c.Next()
-		}, nil
+		return s.guardUserFlag(func(u tenants.User) bool { return u.PlatformOperator }), nil
 	case accessNational:
-		return func(c *fiber.Ctx) error {
-			if err := s.loadPrincipal(c, nil); err != nil {
-				return err
-			}
-			p := principal(c)
-			if p == nil {
-				return errUnauthenticated
-			}
-			if !p.User.NationalViewer {
-				return fiber.ErrNotFound
-			}
-			return c.Next()
-		}, nil
+		return s.guardUserFlag(func(u tenants.User) bool { return u.NationalViewer }), nil
 	case accessRegion:
 		if r.resource == "" || r.action == "" {
 			return nil, errors.New("a region route must name its resource and action")
@@ -71,6 +47,25 @@ func (s *server) guard(r *route) (fiber.Handler, error) {
 		return func(c *fiber.Ctx) error { return s.guardRegion(c, r) }, nil
 	}
 	return nil, errors.New("unknown access " + string(r.access))
+}
+
+// guardUserFlag lets through a signed-in user whom has (a platform-wide
+// flag such as operator or national viewer) says may; anyone else signed in
+// gets 404, as if the page did not exist, and a visitor 401.
+func (s *server) guardUserFlag(has func(tenants.User) bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := s.loadPrincipal(c, nil); err != nil {
+			return err
+		}
+		p := principal(c)
+		if p == nil {
+			return errUnauthenticated
+		}
+		if !has(p.User) {
+			return fiber.ErrNotFound
+		}
+		return c.Next()
+	}
 }
 
 // guardRegion: the region from the path must exist, the caller must be a

@@ -125,16 +125,7 @@ func TestDashboardPage(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %d %s", link, resp.StatusCode, file)
 			}
-			var problems []string
-			switch format {
-			case "csv":
-				problems = csvProblems(file, langSwedish, title, legend, grids)
-			case "xlsx":
-				problems = xlsxProblems(file, langSwedish, title, legend, grids)
-			case "pdf":
-				problems = pdfProblems(pdfToText(t, file), langSwedish, title, grids)
-			}
-			if len(problems) > 0 {
+			if problems := exportProblems(t, format, file, langSwedish, title, legend, grids); len(problems) > 0 {
 				t.Errorf("the dashboard's %s differs from the page:\n%s", format, strings.Join(problems, "\n"))
 			}
 		}

@@ -172,15 +172,7 @@ func TestReportExports(t *testing.T) {
 					t.Errorf("the CSV of the draft does not say it is a draft:\n%s", body)
 				}
 
-				var problems []string
-				switch format {
-				case "csv":
-					problems = csvProblems(body, lang, title, legend, grids)
-				case "xlsx":
-					problems = xlsxProblems(body, lang, title, legend, grids)
-				case "pdf":
-					problems = pdfProblems(pdfToText(t, body), lang, title, grids)
-				}
+				problems := exportProblems(t, format, body, lang, title, legend, grids)
 				if len(problems) > 0 {
 					t.Errorf("the %s %s export differs from the page:\n%s", lang, format, strings.Join(problems, "\n"))
 				}
@@ -194,15 +186,7 @@ func TestReportExports(t *testing.T) {
 						tampered[0].Rows[i] = changed
 					}
 				}
-				switch format {
-				case "csv":
-					problems = csvProblems(body, lang, title, legend, tampered)
-				case "xlsx":
-					problems = xlsxProblems(body, lang, title, legend, tampered)
-				case "pdf":
-					problems = pdfProblems(pdfToText(t, body), lang, title, tampered)
-				}
-				if len(problems) == 0 {
+				if problems := exportProblems(t, format, body, lang, title, legend, tampered); len(problems) == 0 {
 					t.Errorf("the %s %s export matches a page with another figure", lang, format)
 				}
 			}
@@ -238,4 +222,21 @@ func TestReportExports(t *testing.T) {
 			}
 		}
 	})
+}
+
+// exportProblems lists where a download in format differs from the page's
+// title, legend and figure tables (see csvProblems, xlsxProblems and
+// pdfProblems).
+func exportProblems(t *testing.T, format string, body []byte, lang, title, legend string, grids []figureGrid) []string {
+	t.Helper()
+	switch format {
+	case "csv":
+		return csvProblems(body, lang, title, legend, grids)
+	case "xlsx":
+		return xlsxProblems(body, lang, title, legend, grids)
+	case "pdf":
+		return pdfProblems(pdfToText(t, body), lang, title, grids)
+	}
+	t.Fatalf("no reader for the format %q", format)
+	return nil
 }
