@@ -64,11 +64,19 @@ func loadDashboardInput(ctx context.Context, tx *Tx, tenantID int64, f Dashboard
 		return in, err
 	}
 
-	// The referral counts, summed over organisations and target groups.
+	// The referral counts, summed over clinics, organisations and target
+	// groups by quarter: the dashboard shows them for the whole filter, so
+	// the database adds them up and returns a few rows per quarter
+	// (measure, bucket, detail) however many cohorts the period has. The
+	// index dashboard_counts_period (migration 0015) holds these columns
+	// in this order, so the sums are taken in one range scan of it without
+	// a sort. Grouping by clinic as well returned thousands of rows in a
+	// large region (BenchmarkDashboard, docs/benchmarks.md); UnitID of
+	// DashboardCount stays zero.
 	q := tx.NewSelect().Table("dashboard_counts").
-		ColumnExpr("quarter, unit_id, measure, bucket, detail, SUM(value) AS value").
+		ColumnExpr("quarter, measure, bucket, detail, SUM(value) AS value").
 		Where("tenant_id = ? AND quarter >= ? AND quarter <= ?", tenantID, f.From, f.To).
-		GroupExpr("quarter, unit_id, measure, bucket, detail")
+		GroupExpr("quarter, measure, bucket, detail")
 	if f.UnitID != 0 {
 		q = q.Where("unit_id = ?", f.UnitID)
 	}
