@@ -245,7 +245,7 @@ func computeDashboard(in dashboardInput) Dashboard {
 	})
 
 	// The referral counts.
-	var days []int
+	days := map[int]int{} // working days to first contact → referrals
 	reasons := map[string]int{}
 	for _, c := range in.Counts {
 		v := int(c.Value)
@@ -263,9 +263,7 @@ func computeDashboard(in dashboardInput) Dashboard {
 		case MeasureClosed:
 			reasons[c.Detail] += v
 		case MeasureFirstContact:
-			for range v {
-				days = append(days, c.Bucket)
-			}
+			days[c.Bucket] += v
 			if c.Bucket <= in.Settings.ContactDeadlineDays {
 				d.FirstContact.WithinDeadline += v
 			}
@@ -280,7 +278,7 @@ func computeDashboard(in dashboardInput) Dashboard {
 		}
 	}
 	d.FirstContact.Contacted = d.Funnel.Contacted
-	d.FirstContact.MedianWorkingDays = median(days)
+	d.FirstContact.MedianWorkingDays = histogramMedian(days)
 	d.FirstContact.DeadlineDays = in.Settings.ContactDeadlineDays
 	for reason, n := range reasons {
 		if n != 0 {
@@ -374,4 +372,37 @@ func computeDashboard(in dashboardInput) Dashboard {
 		}
 	}
 	return d
+}
+
+// histogramMedian is the median of values given as value → how many, read
+// off the sorted values without listing each one (the mean of the two
+// middle ones for an even count), or nil for none.
+func histogramMedian(counts map[int]int) *float64 {
+	values := make([]int, 0, len(counts))
+	n := 0
+	for v, c := range counts {
+		if c > 0 {
+			values = append(values, v)
+			n += c
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	slices.Sort(values)
+	// at returns the i-th smallest value (0-based).
+	at := func(i int) int {
+		for _, v := range values {
+			if i < counts[v] {
+				return v
+			}
+			i -= counts[v]
+		}
+		return values[len(values)-1]
+	}
+	m := float64(at(n / 2))
+	if n%2 == 0 {
+		m = float64(at(n/2-1)+at(n/2)) / 2
+	}
+	return &m
 }

@@ -2,6 +2,7 @@ package tenants_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -157,6 +158,38 @@ func TestDashboardPublicationNeverShowsASmallCount(t *testing.T) {
 					t.Fatalf("dashboard %d (k=%d): a rate of %d ÷ %d is shown", n, k, c.Informed[j], c.NewDiagnoses[j])
 				}
 			}
+		}
+	}
+}
+
+// TestHistogramMedian: the median read off counts equals the median of the
+// listed values.
+func TestHistogramMedian(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 500 {
+		counts := map[int]int{}
+		var list []int
+		for range r.IntN(30) {
+			v, c := r.IntN(15), r.IntN(4)
+			counts[v] += c
+			for range c {
+				list = append(list, v)
+			}
+		}
+		got := tenants.HistogramMedianForTest(counts)
+		if len(list) == 0 {
+			if got != nil {
+				t.Fatalf("median of nothing = %v", *got)
+			}
+			continue
+		}
+		slices.Sort(list)
+		want := float64(list[len(list)/2])
+		if len(list)%2 == 0 {
+			want = float64(list[len(list)/2-1]+list[len(list)/2]) / 2
+		}
+		if got == nil || *got != want {
+			t.Fatalf("median of %v = %v, want %v", list, got, want)
 		}
 	}
 }

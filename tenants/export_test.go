@@ -1,0 +1,4 @@
+package tenants
+
+// HistogramMedianForTest lets the external tests check histogramMedian.
+var HistogramMedianForTest = histogramMedian
