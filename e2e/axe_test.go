@@ -123,3 +123,26 @@ func (j *journey) waitFor(path, sel string, d time.Duration) {
 		time.Sleep(time.Second)
 	}
 }
+
+// TestAccessibilityStatementAccessible: the accessibility statement is
+// reached from every page's footer and passes axe itself, in Swedish and in
+// English.
+func TestAccessibilityStatementAccessible(t *testing.T) {
+	t.Parallel()
+	requireAxe(t)
+	j := newJourney(t)
+	if status := j.visit("/"); status != http.StatusOK {
+		t.Fatalf("/ answered %d", status)
+	}
+	if status := j.follow(`footer a[href="/tillganglighet"]`); status != http.StatusOK || j.path() != "/tillganglighet" {
+		t.Fatalf("the footer's link led to %s (%d)", j.location(), status)
+	}
+	if h := j.text("h1"); !strings.Contains(h, "Tillgänglighet") {
+		t.Errorf("the statement's heading is %q", h)
+	}
+	j.checkAccessible("accessibility statement")
+	if status := j.follow(`header a[hreflang="en"]`); status != http.StatusOK {
+		t.Fatalf("switching the statement to English answered %d", status)
+	}
+	j.checkAccessible("accessibility statement in English")
+}

@@ -33,6 +33,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 		return map[string]page{
 			"home with regions":       homePage{basePage: base, Regions: []regionLink{{Name: "Region Skåne", CountyCode: "12", URL: "/r/skane"}}},
 			"home without regions":    homePage{basePage: base},
+			"accessibility statement": accessibilityPage{basePage: base},
 			"region":                  regionPage{basePage: base, Region: skåne},
 			"error 404":               errorPage{basePage: base, Status: 404, Message: "Sidan finns inte."},
 			"error 422":               errorPage{basePage: base, Status: 422, Message: "x", Fields: []string{"Namn: Måste fyllas i."}},

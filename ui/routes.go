@@ -61,6 +61,7 @@ func (s *server) routes() []route {
 func (s *server) coreRoutes() []route {
 	return []route{
 		{method: fiber.MethodGet, path: "/", access: accessPublic, handler: s.homeShow},
+		{method: fiber.MethodGet, path: "/tillganglighet", access: accessPublic, handler: s.accessibilityShow},
 		{method: fiber.MethodGet, path: "/static/:sum/:name", access: accessPublic, handler: s.assetShow},
 		{method: fiber.MethodGet, path: "/healthz", access: accessPublic, handler: s.healthShow, quiet: true},
 		{method: fiber.MethodGet, path: "/readyz", access: accessPublic, handler: s.readinessShow, quiet: true},
