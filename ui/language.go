@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -85,9 +86,14 @@ func (s *server) rememberLanguage(c *fiber.Ctx, lang string) {
 }
 
 // localPath returns p if it is a path on this site, else "/". A raw path
-// such as "//evil.example" would otherwise make the redirect leave the site.
+// such as "//evil.example" would otherwise make the redirect leave the site,
+// and so would "/\t/evil.example": browsers drop tabs and line breaks from a
+// URL, so no control character is let through.
 func localPath(p string) string {
 	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+		return "/"
+	}
+	if strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return "/"
 	}
 	return p
