@@ -40,6 +40,11 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 	}
+	if t.IsZero() {
+		// 0001-01-01 is the zero time, which means "no date": read as
+		// such, a date that was given would silently become none.
+		return Date{}, fmt.Errorf("date %q: out of range", s)
+	}
 	return Date{t}, nil
 }
 
