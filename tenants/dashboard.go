@@ -175,8 +175,9 @@ func (o DashboardOutcomes) MeanChange() *float64 {
 
 // DashboardCount is one summed count as the store reads it.
 type DashboardCount struct {
+	// Quarter is the cohort's quarter: the sums come per quarter, in the
+	// order of the index they are read from.
 	Quarter Date             `bun:"quarter"`
-	UnitID  int64            `bun:"unit_id"`
 	Measure DashboardMeasure `bun:"measure"`
 	Bucket  int              `bun:"bucket"`
 	Detail  string           `bun:"detail"`
@@ -327,7 +328,7 @@ func computeDashboard(in dashboardInput) Dashboard {
 	}
 	orgs := map[int64]*DashboardPeers{}
 	for _, o := range in.Organisations {
-		if in.Filter.OrganisationID == 0 || o.ID == in.Filter.OrganisationID {
+		if (in.Filter.OrganisationID == 0 && o.Active) || o.ID == in.Filter.OrganisationID {
 			dp := &DashboardPeers{OrganisationID: o.ID, Name: o.Name, Budgeted: budgeted[o.ID]}
 			if hasCommitment[o.ID] {
 				n := committed[o.ID]

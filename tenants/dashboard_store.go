@@ -50,7 +50,9 @@ func loadDashboardInput(ctx context.Context, tx *Tx, tenantID int64, f Dashboard
 	if err := owned(tx.NewSelect().Model(&in.Units).Column("id", "name", "kind")).Order("name", "id").Scan(ctx); err != nil {
 		return in, translate(err, "dashboard units")
 	}
-	if err := owned(tx.NewSelect().Model(&in.Organisations).Column("id", "name")).Where("active").Order("name", "id").Scan(ctx); err != nil {
+	// Every organisation may be chosen (an inactive one's referrals are
+	// history); the peers table lists the active ones.
+	if err := owned(tx.NewSelect().Model(&in.Organisations).Column("id", "name", "active")).Order("name", "id").Scan(ctx); err != nil {
 		return in, translate(err, "dashboard organisations")
 	}
 	var v ValidationError
@@ -71,8 +73,7 @@ func loadDashboardInput(ctx context.Context, tx *Tx, tenantID int64, f Dashboard
 	// index dashboard_counts_period (migration 0015) holds these columns
 	// in this order, so the sums are taken in one range scan of it without
 	// a sort. Grouping by clinic as well returned thousands of rows in a
-	// large region (BenchmarkDashboard, docs/benchmarks.md); UnitID of
-	// DashboardCount stays zero.
+	// large region (BenchmarkDashboard, docs/benchmarks.md).
 	q := tx.NewSelect().Table("dashboard_counts").
 		ColumnExpr("quarter, measure, bucket, detail, SUM(value) AS value").
 		Where("tenant_id = ? AND quarter >= ? AND quarter <= ?", tenantID, f.From, f.To).
@@ -385,17 +386,4 @@ type milestoneRow struct {
 	TenantID   int64     `bun:"tenant_id"`
 	ReferralID int64     `bun:"referral_id"`
 	Milestone  milestone `bun:"milestone"`
-}
-
-// Choices lists the region's clinics and active organisations, by name,
-// for the dashboard's filter.
-func (s *DashboardStore) Choices(ctx context.Context, tenantID int64) (units []Unit, orgs []Organisation, err error) {
-	err = s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
-		if err := tx.NewSelect().Model(&units).Column("id", "name").Where("tenant_id = ?", tenantID).Order("name", "id").Scan(ctx); err != nil {
-			return translate(err, "dashboard clinics")
-		}
-		return translate(tx.NewSelect().Model(&orgs).Column("id", "name").Where("tenant_id = ? AND active", tenantID).
-			Order("name", "id").Scan(ctx), "dashboard organisations")
-	})
-	return units, orgs, err
 }

@@ -532,6 +532,21 @@ func TestDashboardFilterRefusals(t *testing.T) {
 			_, err := store.Dashboard(ctx, f.a.ID, c.filter, time.Now())
 			wantField(t, c.name, err, c.field, c.key)
 		}
+		// An organisation no longer active may still be chosen: its
+		// referrals are history. Unfiltered, the peers table leaves it out.
+		gone, err := tenants.NewOrganisationStore(db).Save(ctx, f.a.ID, tenants.Organisation{Name: "Nedlagd förening", Kind: tenants.OrgPatient,
+			Focus: []tenants.TargetGroup{tenants.TargetHIV}, Active: false}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := store.Dashboard(ctx, f.a.ID, tenants.DashboardFilter{From: q, To: q, OrganisationID: gone.ID}, time.Now())
+		if err != nil || len(d.Peers) != 1 || d.Peers[0].OrganisationID != gone.ID {
+			t.Errorf("an inactive organisation's dashboard: %+v, %v", d.Peers, err)
+		}
+		if d, err := store.Dashboard(ctx, f.a.ID, tenants.DashboardFilter{From: q, To: q}, time.Now()); err != nil ||
+			slices.ContainsFunc(d.Peers, func(p tenants.DashboardPeers) bool { return p.OrganisationID == gone.ID }) {
+			t.Errorf("the unfiltered peers table lists the inactive organisation: %+v, %v", d.Peers, err)
+		}
 	})
 }
 

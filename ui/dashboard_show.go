@@ -97,7 +97,7 @@ func (s *server) dashboardShow(c *fiber.Ctx) error {
 	if err != nil && !s.refuse(&p.Form, lang, err) {
 		return err
 	}
-	if err := s.dashboardChoices(c, &p, f); err != nil {
+	if err := s.dashboardChoices(c, &p); err != nil {
 		return err
 	}
 	if p.Form.Invalid() {
@@ -127,10 +127,10 @@ func (s *server) dashboardPeriod(lang string, f tenants.DashboardFilter) string 
 }
 
 // dashboardChoices fills the filter's select lists.
-func (s *server) dashboardChoices(c *fiber.Ctx, p *dashboardPage, f tenants.DashboardFilter) error {
+func (s *server) dashboardChoices(c *fiber.Ctx, p *dashboardPage) error {
 	lang := p.Lang
 	t := func(key string) string { return s.translator.Translate(lang, key, nil) }
-	units, orgs, err := s.cfg.Dashboards.Choices(c.UserContext(), currentRegion(c).ID)
+	names, err := s.loadScopeNames(c, currentRegion(c).ID)
 	if err != nil {
 		return err
 	}
@@ -141,13 +141,7 @@ func (s *server) dashboardChoices(c *fiber.Ctx, p *dashboardPage, f tenants.Dash
 		quarters = append(quarters, option{Value: q.String(), Label: s.quarterLabel(lang, q)})
 	}
 	all := option{Value: "", Label: t("dashboard.filter.all")}
-	unitOptions, orgOptions := []option{all}, []option{all}
-	for _, u := range units {
-		unitOptions = append(unitOptions, option{Value: itoa(u.ID), Label: u.Name})
-	}
-	for _, o := range orgs {
-		orgOptions = append(orgOptions, option{Value: itoa(o.ID), Label: o.Name})
-	}
+	unitOptions, orgOptions := append([]option{all}, names.unitOptions...), append([]option{all}, names.orgOptions...)
 	groupOptions := []option{all}
 	for _, g := range tenants.TargetGroups {
 		groupOptions = append(groupOptions, option{Value: string(g), Label: t("target_group." + string(g))})
