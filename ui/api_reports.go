@@ -124,11 +124,7 @@ func (s *server) apiReportIndex(c *fiber.Ctx) error {
 
 // apiReportShow answers GET /api/v1/regions/{region}/reports/{id}.
 func (s *server) apiReportShow(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	r, err := s.readableReport(c, id)
+	r, err := s.readableReport(c)
 	if err != nil {
 		return err
 	}

@@ -46,11 +46,7 @@ func (p reportPage) ExportLinks() []link {
 // a report the caller may not read is not found.
 func (s *server) reportExport(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		r, err := s.readableReport(c, id)
+		r, err := s.readableReport(c)
 		if err != nil {
 			return err
 		}

@@ -101,16 +101,21 @@ func (rr reportReader) readable(list []tenants.Report) []tenants.Report {
 	return out
 }
 
-// readableReport returns report id of the request's region if the caller
-// may read it, and tenants.ErrNotFound (404) otherwise: the one check the
-// report page, its API answer and its exports go through.
-func (s *server) readableReport(c *fiber.Ctx, id int64) (tenants.Report, error) {
-	r, _, err := s.readableReportOf(c, id)
+// readableReport returns the report the path's :id names in the request's
+// region if the caller may read it, and tenants.ErrNotFound (404)
+// otherwise: the one check the report page, its API answer and its exports
+// go through.
+func (s *server) readableReport(c *fiber.Ctx) (tenants.Report, error) {
+	r, _, err := s.readableReportOf(c)
 	return r, err
 }
 
 // readableReportOf is readableReport with what else the caller may read.
-func (s *server) readableReportOf(c *fiber.Ctx, id int64) (tenants.Report, reportReader, error) {
+func (s *server) readableReportOf(c *fiber.Ctx) (tenants.Report, reportReader, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return tenants.Report{}, reportReader{}, err
+	}
 	rr, err := s.reportReaderOf(c)
 	if err != nil {
 		return tenants.Report{}, rr, err

@@ -26,12 +26,8 @@ func (reportPage) templateName() string { return "reports_show" }
 
 // reportShow renders a report the caller may read (readableReport).
 func (s *server) reportShow(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	region := currentRegion(c)
-	r, rr, err := s.readableReportOf(c, id)
+	r, rr, err := s.readableReportOf(c)
 	if err != nil {
 		return err
 	}
