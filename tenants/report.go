@@ -153,6 +153,19 @@ type OfferFunnel struct {
 	SystematisationRate *float64 `json:"systematisation_rate,omitempty"`
 }
 
+// Add adds another funnel's counts (not its rate) to f: how a total is made.
+func (f *OfferFunnel) Add(o OfferFunnel) {
+	f.NewDiagnoses += o.NewDiagnoses
+	f.MissingDiagnosisMonths += o.MissingDiagnosisMonths
+	f.Met += o.Met
+	f.Informed += o.Informed
+	f.Offered += o.Offered
+	f.Accepted += o.Accepted
+	f.Declined += o.Declined
+	f.Undecided += o.Undecided
+	f.Referred += o.Referred
+}
+
 // ReferralFigures count what happened to referrals in the quarter: created,
 // and moves to each status (a referral can count under several).
 type ReferralFigures struct {
@@ -379,16 +392,7 @@ func computeFigures(in ReportInput, scope reportScopeFilter) ReportFigures {
 		for id, c := range clinics {
 			c.SystematisationRate = ratio(c.Informed, c.NewDiagnoses)
 			f.Offer.Clinics = append(f.Offer.Clinics, ClinicFunnel{UnitID: id, UnitName: names[id], Funnel: *c})
-			t := &f.Offer.Total
-			t.NewDiagnoses += c.NewDiagnoses
-			t.MissingDiagnosisMonths += c.MissingDiagnosisMonths
-			t.Met += c.Met
-			t.Informed += c.Informed
-			t.Offered += c.Offered
-			t.Accepted += c.Accepted
-			t.Declined += c.Declined
-			t.Undecided += c.Undecided
-			t.Referred += c.Referred
+			f.Offer.Total.Add(*c)
 		}
 		f.Offer.Total.SystematisationRate = ratio(f.Offer.Total.Informed, f.Offer.Total.NewDiagnoses)
 		slices.SortFunc(f.Offer.Clinics, func(a, b ClinicFunnel) int {

@@ -297,16 +297,7 @@ func randomFigures(rng *rand.Rand, agreement bool) tenants.ReportFigures {
 			c.Informed = c.Offered + n()
 			c.Met = c.Informed + n()
 			f.Offer.Clinics = append(f.Offer.Clinics, tenants.ClinicFunnel{UnitID: int64(i + 1), UnitName: fmt.Sprintf("Klinik %d", i), Funnel: c})
-			t := &f.Offer.Total
-			t.NewDiagnoses += c.NewDiagnoses
-			t.MissingDiagnosisMonths += c.MissingDiagnosisMonths
-			t.Met += c.Met
-			t.Informed += c.Informed
-			t.Offered += c.Offered
-			t.Accepted += c.Accepted
-			t.Declined += c.Declined
-			t.Undecided += c.Undecided
-			t.Referred += c.Referred
+			f.Offer.Total.Add(c)
 		}
 		f.Referrals.Created = f.Offer.Total.Referred
 	} else {
