@@ -589,3 +589,27 @@ func (l *load) browserPages() {
 		l.acks.mu.Unlock()
 	}
 }
+
+// faultEnv is the environment of the fault tests' kamrat processes: the
+// database as the application and owning roles, the test key, the test
+// SMTP server, and any extra settings.
+func faultEnv(appURL, ownerURL string, smtp *jobstest.SMTPServer, extra ...string) []string {
+	return append([]string{
+		"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey,
+		"KAMRAT_SMTP_HOST=127.0.0.1", fmt.Sprintf("KAMRAT_SMTP_PORT=%d", smtp.Port()), "KAMRAT_SMTP_TLS=none", "KAMRAT_SMTP_FROM=kamrat@example.se",
+	}, extra...)
+}
+
+// adminBrowser is a browser signed in as the region's administrator, with
+// a session made in the database (the SIGKILL test signs in by e-mail
+// instead, to show sessions work across replicas).
+func (r *faultRegion) adminBrowser(t *testing.T) *browser {
+	t.Helper()
+	secret, _, err := r.policy.Sessions.Create(context.Background(), r.admin.ID, &r.region.ID, "test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser()
+	b.cookies["kamrat_session"] = secret
+	return b
+}

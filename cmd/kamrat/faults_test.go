@@ -105,13 +105,9 @@ func TestThreeProcessesSurviveSIGKILL(t *testing.T) {
 	began := time.Now()
 	appURL, ownerURL := tenanttest.URL(t, tenants.Postgres)
 	smtp := jobstest.NewSMTPServer(t, jobstest.SMTPOptions{})
-	env := []string{
-		"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey,
-		"KAMRAT_SMTP_HOST=127.0.0.1", fmt.Sprintf("KAMRAT_SMTP_PORT=%d", smtp.Port()), "KAMRAT_SMTP_TLS=none", "KAMRAT_SMTP_FROM=kamrat@example.se",
-		// A job left running by the killed process is taken up again after
-		// this long (by the leader's rescuer, which looks every 30 s).
-		"KAMRAT_JOB_RESCUE_AFTER=5s",
-	}
+	// A job left running by the killed process is taken up again after
+	// 5 s (by the leader's rescuer, which looks every 30 s).
+	env := faultEnv(appURL, ownerURL, smtp, "KAMRAT_JOB_RESCUE_AFTER=5s")
 	migrateUp(t, env)
 	region := setUpFaultRegion(t, appURL)
 	// Two referrals late since before the processes started: the first
@@ -524,20 +520,12 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	appURL := "postgres://kamrat_app@" + pg.Addr() + "/kamrat?sslmode=disable"
 	ownerURL := "postgres://kamrat_owner@" + pg.Addr() + "/kamrat?sslmode=disable"
 	smtp := jobstest.NewSMTPServer(t, jobstest.SMTPOptions{})
-	env := []string{
-		"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey,
-		"KAMRAT_SMTP_HOST=127.0.0.1", fmt.Sprintf("KAMRAT_SMTP_PORT=%d", smtp.Port()), "KAMRAT_SMTP_TLS=none", "KAMRAT_SMTP_FROM=kamrat@example.se",
-	}
+	env := faultEnv(appURL, ownerURL, smtp)
 	migrateUp(t, env)
 	region := setUpFaultRegion(t, appURL)
 	procs := []*process{startServe(t, env), startServe(t, env)}
 	reps := newReplicas(procs...)
-	secret, _, err := region.policy.Sessions.Create(context.Background(), region.admin.ID, &region.region.ID, "test", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := newBrowser()
-	admin.cookies["kamrat_session"] = secret
+	admin := region.adminBrowser(t)
 	t.Logf("%s: private PostgreSQL and two processes up", time.Since(began).Round(time.Millisecond))
 
 	l := startLoad(t, reps, region, admin)
@@ -709,18 +697,10 @@ func TestSIGTERMFinishesWorkInFlight(t *testing.T) {
 			t.Parallel()
 			appURL, ownerURL := tenanttest.URL(t, d)
 			smtp := jobstest.NewSMTPServer(t, jobstest.SMTPOptions{})
-			env := []string{
-				"KAMRAT_DATABASE_URL=" + appURL, "KAMRAT_MIGRATION_DATABASE_URL=" + ownerURL, "KAMRAT_ENCRYPTION_KEY=" + testKey,
-				"KAMRAT_SMTP_HOST=127.0.0.1", fmt.Sprintf("KAMRAT_SMTP_PORT=%d", smtp.Port()), "KAMRAT_SMTP_TLS=none", "KAMRAT_SMTP_FROM=kamrat@example.se",
-			}
+			env := faultEnv(appURL, ownerURL, smtp)
 			migrateUp(t, env)
 			region := setUpFaultRegion(t, appURL)
-			secret, _, err := region.policy.Sessions.Create(context.Background(), region.admin.ID, &region.region.ID, "test", time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
-			admin := newBrowser()
-			admin.cookies["kamrat_session"] = secret
+			admin := region.adminBrowser(t)
 			slug := region.region.Slug
 
 			// invite makes an invitation on p, which queues its e-mail, and
