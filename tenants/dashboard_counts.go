@@ -174,12 +174,19 @@ func countFirstContact(ctx context.Context, tx *Tx, tenantID, referralID int64, 
 }
 
 // countMeeting counts the referral once its meetings (over all its
-// matches) reach three.
+// matches) reach three. Once counted, a meeting costs one look at the
+// milestone; before, the count stops at three, so neither grows with the
+// referral's meetings.
 func countMeeting(ctx context.Context, tx *Tx, tenantID, referralID int64) error {
-	n, err := tx.NewSelect().TableExpr("meetings AS m").
-		Join("JOIN matches AS x ON x.tenant_id = m.tenant_id AND x.id = m.match_id").
-		Where("m.tenant_id = ? AND x.referral_id = ?", tenantID, referralID).Count(ctx)
-	if err != nil {
+	reached, err := tx.NewSelect().Table("referral_milestones").
+		Where("tenant_id = ? AND referral_id = ? AND milestone = ?", tenantID, referralID, milestoneThreeMeetings).Exists(ctx)
+	if err != nil || reached {
+		return translate(err, "three-meetings milestone")
+	}
+	var n int
+	if err := tx.NewRaw(`SELECT count(*) FROM (SELECT 1 FROM meetings AS m
+		JOIN matches AS x ON x.tenant_id = m.tenant_id AND x.id = m.match_id
+		WHERE m.tenant_id = ? AND x.referral_id = ? LIMIT 3) AS first_three`, tenantID, referralID).Scan(ctx, &n); err != nil {
 		return translate(err, "count the referral's meetings")
 	}
 	if n < 3 {
