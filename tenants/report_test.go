@@ -30,7 +30,6 @@ type reportFixture struct {
 	reports                  *tenants.ReportStore
 	ctx                      context.Context
 	db                       *tenants.DB
-	actor                    int64
 	stockholm                *time.Location
 	agreementTitle, orgAName string
 }

@@ -55,7 +55,7 @@ func (s *server) peerTrainingAdd(c *fiber.Ctx) error {
 	f := formFrom(c, trainingFields...)
 	t, err := readTraining(f.Value("training_kind"), f.Value("training_title"), f.Value("training_started_on"), f.Value("training_completed_on"), trainingField)
 	if err == nil {
-		t, err = s.cfg.Peers.AddTraining(c.UserContext(), currentRegion(c).ID, p.OrganisationID, p.ID, t)
+		_, err = s.cfg.Peers.AddTraining(c.UserContext(), currentRegion(c).ID, p.OrganisationID, p.ID, t)
 		err = trainingProblems(err)
 	}
 	if refused, rerr := s.refuseOnPeerPage(c, p, &f, peerForms{training: &f}, err); refused {

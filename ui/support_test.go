@@ -21,13 +21,13 @@ import (
 // with HIV who wishes for a man, accepted by the organisation.
 type supportBundle struct {
 	*referralBundle
-	support            *tenants.SupportStore
-	code               string
-	referral           int64
-	refPath, apiPath   string
-	yusuf, maria, pia  tenants.Peer
-	paused, otherPeer  tenants.Peer
-	peerToken, orgCoor string
+	support           *tenants.SupportStore
+	code              string
+	referral          int64
+	refPath, apiPath  string
+	yusuf, maria, pia tenants.Peer
+	paused, otherPeer tenants.Peer
+	peerToken         string
 }
 
 func setupSupport(t *testing.T, db *tenants.DB) *supportBundle {
