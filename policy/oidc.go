@@ -342,13 +342,14 @@ func requireKeyID(raw string) error {
 	if err != nil {
 		return fmt.Errorf("ID token header: %w", err)
 	}
-	var h struct {
-		Kid string `json:"kid"`
-	}
+	// Header parameter names are case-sensitive (RFC 7515 §4): a map, not
+	// a struct, since encoding/json would take "kId" or "KID" for "kid"
+	// where go-jose, choosing the key, does not.
+	var h map[string]any
 	if err := json.Unmarshal(b, &h); err != nil {
 		return fmt.Errorf("ID token header: %w", err)
 	}
-	if h.Kid == "" {
+	if kid, _ := h["kid"].(string); kid == "" {
 		return errors.New("ID token header has no kid")
 	}
 	return nil

@@ -26,6 +26,8 @@ func FuzzRequireKeyID(f *testing.F) {
 		jwsHeader(`{"alg":"RS256","kid":""}`) + ".e30.sig",
 		jwsHeader(`{"kid":1}`) + ".e30.sig",
 		jwsHeader(`{"kid":null}`) + ".e30.sig",
+		// Names are case-sensitive: "kId" is not a kid (found by the fuzzer).
+		jwsHeader(`{"alg":"RS256","kId":"k1"}`) + ".e30.sig",
 		jwsHeader(`[]`) + ".e30",
 		base64.URLEncoding.EncodeToString([]byte(`{"kid":"k1"}`)) + ".e30.sig",
 		base64.StdEncoding.EncodeToString([]byte(`{"kid":"k?>"}`)) + ".e30.sig",
