@@ -142,3 +142,9 @@ var swedishTime = sync.OnceValue(func() *time.Location {
 
 // today returns the current day in Sweden.
 func today(now time.Time) Date { return DateOf(now.In(swedishTime())) }
+
+// Today returns the day it is in Sweden at now. Kamrat's calendar days
+// are Swedish ones whatever the machine's zone: between midnight in
+// Sweden and midnight UTC, DateOf(time.Now()) on a UTC machine is
+// yesterday.
+func Today(now time.Time) Date { return today(now) }

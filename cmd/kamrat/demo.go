@@ -374,7 +374,7 @@ func seedDemoPathway(ctx context.Context, p demoPathway, peers *tenants.PeerStor
 	} else if err != nil {
 		return err
 	}
-	today := tenants.DateOf(time.Now())
+	today := tenants.Today(time.Now())
 	person := func(alias, phone, language string) tenants.NewParticipant {
 		return tenants.NewParticipant{
 			TargetGroup: p.group, Language: language,

@@ -32,7 +32,7 @@ func seedDemoHistory(ctx context.Context, db *tenants.DB, sealer *tenants.Sealer
 		return err
 	}
 	offers := tenants.NewOfferStore(db)
-	today := tenants.DateOf(now)
+	today := tenants.Today(now)
 	yearAgo := tenants.QuarterStart(today).AddMonths(-12)
 	have, err := offers.Tallies(ctx, p.tenantID, p.unitID, yearAgo, today)
 	if err != nil || len(have) > 0 {
