@@ -77,7 +77,7 @@ func setupNotify(t *testing.T, db *tenants.DB) *notifyWorld {
 	p, err := tenants.NewReferralStore(db, sealer).RegisterParticipant(ctx, w.region.ID, unit.ID, w.anna.ID, tenants.NewParticipant{
 		TargetGroup: tenants.TargetHIV, Language: "sv",
 		Contact: tenants.ParticipantContact{Alias: w.alias, Method: tenants.ContactPhone, Details: w.phone},
-		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.DateOf(time.Now()).AddMonths(12)},
+		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.Today(time.Now()).AddMonths(12)},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -273,7 +273,7 @@ func (w *reminderWorld) referral(t *testing.T, referredAt time.Time) (tenants.Pa
 	p, r, err := w.refs.RegisterAndRefer(w.ctx, w.region.ID, w.clinic.ID, w.nurse.ID, tenants.NewParticipant{
 		TargetGroup: tenants.TargetHIV, Language: "sv",
 		Contact: tenants.ParticipantContact{Alias: "Zlatan Deltagare", Method: tenants.ContactPhone, Details: "070-987 65 43"},
-		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.DateOf(time.Now()).AddMonths(24)},
+		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.Today(time.Now()).AddMonths(24)},
 	}, w.orgA.ID)
 	if err != nil {
 		t.Fatal(err)

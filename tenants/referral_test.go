@@ -77,7 +77,7 @@ func ahmed() tenants.NewParticipant {
 		Contact:     tenants.ParticipantContact{Alias: " Ahmed ", Method: tenants.ContactSMS, Details: "070-111 22 33"},
 		Language:    "ar",
 		Preferences: tenants.MatchPreferences{Gender: tenants.GenderMan, Languages: []string{"sv", "ar"}, Experience: []tenants.ExperienceArea{tenants.ExperienceHIV}},
-		Consent:     tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.DateOf(time.Now()).AddMonths(12)},
+		Consent:     tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.Today(time.Now()).AddMonths(12)},
 	}
 }
 
@@ -127,7 +127,7 @@ func TestParticipantRegistration(t *testing.T) {
 		noShare.Consent.ShareContact = false
 		badContact := ahmed()
 		badContact.Contact.Details = "not a number"
-		badEverything := tenants.NewParticipant{Language: "xx", Consent: tenants.ConsentScopes{ShareContact: true, ExpiresOn: tenants.DateOf(time.Now())}}
+		badEverything := tenants.NewParticipant{Language: "xx", Consent: tenants.ConsentScopes{ShareContact: true, ExpiresOn: tenants.Today(time.Now())}}
 		for _, c := range []struct {
 			name string
 			in   tenants.NewParticipant
@@ -209,7 +209,7 @@ func TestReferralLifecycle(t *testing.T) {
 		if _, err := f.refs.Accept(ctx, f.a.ID, f.orgA.ID, f.coordinator, cr.ID); err != nil {
 			t.Fatal(err)
 		}
-		today := tenants.DateOf(time.Now())
+		today := tenants.Today(time.Now())
 		r, err := f.refs.RecordContactAttempt(ctx, f.a.ID, f.orgA.ID, f.coordinator, cr.ID, tenants.ContactAttempt{AttemptedOn: today, Method: tenants.ContactPhone})
 		if err != nil || r.Status != tenants.ReferralAccepted || !r.FirstContactOn.IsZero() {
 			t.Fatalf("unanswered attempt: %+v (%v)", r, err)

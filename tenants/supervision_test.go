@@ -222,7 +222,7 @@ func TestOverdueSupervision(t *testing.T) {
 		if _, err := f.peers.SetStatus(ctx, f.a.ID, f.orgA.ID, 0, paused.ID, tenants.PeerActive, ""); err != nil {
 			t.Fatal(err)
 		}
-		soon := tenants.DateOf(time.Now()).AddDays(1)
+		soon := tenants.Today(time.Now()).AddDays(1)
 		if got := overdue(soon.String()); !slices.Equal(got, []string{"Aldrig", "Grupp", "Två gånger"}) {
 			t.Errorf("tomorrow: %q, want all but the peer active again since today", got)
 		}
@@ -238,7 +238,7 @@ func TestGatherings(t *testing.T) {
 		sara := f.mustPeer(t, f.a.ID, f.orgA.ID, "Sara", tenants.PeerActive)
 		sam := f.mustPeer(t, f.a.ID, f.orgA.ID, "Sam", tenants.PeerActive)
 		bo := f.mustPeer(t, f.a.ID, f.orgB.ID, "Bo", tenants.PeerActive)
-		next := tenants.DateOf(time.Now()).AddDays(30)
+		next := tenants.Today(time.Now()).AddDays(30)
 
 		_, err := f.gatherings.Create(ctx, f.a.ID, f.orgA.ID, tenants.Gathering{Kind: "party", HeldOn: next})
 		wantFieldKeys(t, err, "kind=validation.choice", "title=validation.required")

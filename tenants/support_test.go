@@ -69,7 +69,7 @@ func newSupportFixture(t *testing.T, db *tenants.DB, n tenants.NewParticipant) s
 func (f supportFixture) reach(t *testing.T) {
 	t.Helper()
 	if _, err := f.refs.RecordContactAttempt(context.Background(), f.a.ID, f.orgA.ID, f.coordinator, f.referral.ID,
-		tenants.ContactAttempt{AttemptedOn: tenants.DateOf(time.Now()), Method: tenants.ContactSMS, Reached: true}); err != nil {
+		tenants.ContactAttempt{AttemptedOn: tenants.Today(time.Now()), Method: tenants.ContactSMS, Reached: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -293,7 +293,7 @@ func TestPeerSeesOwnMatchOnly(t *testing.T) {
 		_, err = f.support.PeerMatch(ctx, f.a.ID, f.yusuf.ID, m.ID)
 		wantNotFound(t, "an ended match", err)
 		_, err = f.support.LogMeeting(ctx, f.a.ID, f.yusuf.ID, f.coordinator, m.ID, tenants.Meeting{
-			HeldOn: tenants.DateOf(time.Now()), Format: tenants.MeetingPhone, DurationMinutes: 30, Topics: []tenants.MeetingTopic{tenants.TopicStigma}})
+			HeldOn: tenants.Today(time.Now()), Format: tenants.MeetingPhone, DurationMinutes: 30, Topics: []tenants.MeetingTopic{tenants.TopicStigma}})
 		wantNotFound(t, "a meeting on an ended match", err)
 	})
 }

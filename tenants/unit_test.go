@@ -228,7 +228,7 @@ func TestUnitReadiness(t *testing.T) {
 
 		r, err = store.SetReadiness(ctx, a.ID, u.ID, tenants.ReadinessDecisions{
 			BudgetDecided: true, BudgetDecidedOn: day("2024-02-01"),
-			ManagementAnchored: true, ManagementAnchoredOn: tenants.DateOf(time.Now()),
+			ManagementAnchored: true, ManagementAnchoredOn: tenants.Today(time.Now()),
 		})
 		if err != nil {
 			t.Fatal(err)

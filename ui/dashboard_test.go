@@ -23,7 +23,7 @@ func seedDashboard(t *testing.T, sb *signInBundle) (unit tenants.Unit) {
 	}
 	unit = units[0]
 	offers := tenants.NewOfferStore(sb.db)
-	monday := tenants.DateOf(time.Now())
+	monday := tenants.Today(time.Now())
 	for monday.Time().Weekday() != time.Monday {
 		monday = monday.AddDays(-1)
 	}
@@ -45,7 +45,7 @@ func seedDashboard(t *testing.T, sb *signInBundle) (unit tenants.Unit) {
 	for range 2 {
 		if _, _, err := refs.RegisterAndRefer(ctx, sb.region.ID, unit.ID, sb.users[tenants.RoleClinicStaff].ID, tenants.NewParticipant{
 			TargetGroup: tenants.TargetHIV, Language: "sv",
-			Consent: tenants.ConsentScopes{FollowUp: true, ExpiresOn: tenants.DateOf(time.Now()).AddMonths(12)},
+			Consent: tenants.ConsentScopes{FollowUp: true, ExpiresOn: tenants.Today(time.Now()).AddMonths(12)},
 		}, org.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -140,7 +140,7 @@ func newSealedWorld(t *testing.T, db *tenants.DB, sealer *tenants.Sealer, partic
 		t.Fatal(err)
 	}
 	if _, err := refs.RecordContactAttempt(ctx, w.r1.ID, w.org1.ID, w.coor, first.ID,
-		tenants.ContactAttempt{AttemptedOn: tenants.DateOf(time.Now()), Method: tenants.ContactSMS, Reached: true}); err != nil {
+		tenants.ContactAttempt{AttemptedOn: tenants.Today(time.Now()), Method: tenants.ContactSMS, Reached: true}); err != nil {
 		t.Fatal(err)
 	}
 	support := tenants.NewSupportStore(db, sealer)
@@ -169,7 +169,7 @@ func (w *sealedWorld) refer(t *testing.T, refs *tenants.ReferralStore, c tenants
 	t.Helper()
 	p, ref, err := refs.RegisterAndRefer(context.Background(), w.r1.ID, w.unit.ID, w.nurse, tenants.NewParticipant{
 		TargetGroup: tenants.TargetHIV, Language: "sv", Contact: c,
-		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.DateOf(time.Now()).AddMonths(12)},
+		Consent: tenants.ConsentScopes{ShareContact: true, FollowUp: true, ExpiresOn: tenants.Today(time.Now()).AddMonths(12)},
 	}, w.org1.ID)
 	if err != nil {
 		t.Fatal(err)
