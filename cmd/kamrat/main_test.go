@@ -126,7 +126,13 @@ func TestWholeApp(t *testing.T) {
 			if d == tenants.SQLite {
 				env = env[:1]
 			}
-			p := startServe(t, env)
+			debug, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			debugAddr := debug.Addr().String()
+			debug.Close()
+			p := startServe(t, append(env, "KAMRAT_DEBUG_ADDR="+debugAddr))
 
 			if code, body := get(t, p.URL("/readyz")); code != http.StatusOK {
 				t.Fatalf("/readyz = %d %q, want 200", code, body)
@@ -151,6 +157,13 @@ func TestWholeApp(t *testing.T) {
 			}
 			if code, body := get(t, p.URL("/metrics")); code != http.StatusOK || !strings.Contains(body, "kamrat_") {
 				t.Fatalf("/metrics = %d, want kamrat metrics", code)
+			}
+			// The profiler answers on its own address only.
+			if code, body := get(t, "http://"+debugAddr+"/debug/pprof/"); code != http.StatusOK || !strings.Contains(body, "goroutine") {
+				t.Fatalf("profiler index on --debug-addr = %d:\n%.300s", code, body)
+			}
+			if code, _ := get(t, p.URL("/debug/pprof/")); code != http.StatusNotFound {
+				t.Fatalf("/debug/pprof/ on the application's address = %d, want 404", code)
 			}
 
 			if code := p.stop(t); code != 0 {
@@ -241,6 +254,10 @@ func TestBadSettings(t *testing.T) {
 			[]string{"cannot listen on " + busy.Addr().String(), "address already in use"}, true},
 		{"address without port", []string{"KAMRAT_ADDR=localhost"}, nil, 2,
 			[]string{"KAMRAT_ADDR", "host:port"}, true},
+		{"debug address without port", []string{"KAMRAT_DEBUG_ADDR=localhost"}, nil, 2,
+			[]string{"KAMRAT_DEBUG_ADDR", "host:port"}, false},
+		{"debug port in use", nil, []string{"--debug-addr", busy.Addr().String()}, 1,
+			[]string{"cannot listen on " + busy.Addr().String(), "--debug-addr", "address already in use"}, false},
 		{"bad mode", nil, []string{"--mode", "everything"}, 2,
 			[]string{"--mode / KAMRAT_MODE", "everything"}, false},
 		{"bad duration in environment", []string{"KAMRAT_SHUTDOWN_TIMEOUT=soon"}, nil, 2,

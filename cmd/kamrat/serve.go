@@ -49,6 +49,7 @@ type serveConfig struct {
 	smtp            jobs.SMTPConfig
 	smtpTLS         string
 	trustedProxies  string
+	debugAddr       string
 }
 
 func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.Location, slog.Level, error) {
@@ -94,6 +95,8 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	fs.fromEnv("smtp-tls", "KAMRAT_SMTP_TLS")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (for per-client rate limits)")
 	fs.fromEnv("trusted-proxies", "KAMRAT_TRUSTED_PROXIES")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "address of a separate listener serving Go's profiler (/debug/pprof/) for diagnosing performance; keep it on localhost (empty: off)")
+	fs.fromEnv("debug-addr", "KAMRAT_DEBUG_ADDR")
 	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed demo regions and users and serve a built-in OpenID provider (never in production)")
 	if err := fs.parse(args, getenv); err != nil {
 		return c, tenants.Location{}, 0, err
@@ -117,6 +120,11 @@ func parseServe(args []string, out io.Writer, getenv env) (serveConfig, tenants.
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, loc, 0, usagef("%s: %q is not host:port", fs.setting("addr"), c.addr)
+	}
+	if c.debugAddr != "" {
+		if _, _, err := net.SplitHostPort(c.debugAddr); err != nil {
+			return c, loc, 0, usagef("%s: %q is not host:port", fs.setting("debug-addr"), c.debugAddr)
+		}
 	}
 	switch c.mode {
 	case modeAll, modeWeb, modeWorker:
@@ -203,6 +211,13 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer, getenv 
 			return fmt.Errorf("cannot listen on %s: %w", cfg.addr, unwrapOpError(err))
 		}
 		defer ln.Close()
+	}
+	if cfg.debugAddr != "" {
+		stopDebug, err := serveDebug(cfg.debugAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
 	}
 
 	db, err := tenants.Open(ctx, loc, tenants.OpenOptions{})
