@@ -98,6 +98,9 @@ type DB struct {
 	dialect  Dialect
 	pool     *pgxpool.Pool // nil on SQLite
 	location Location
+	// writer admits one write transaction at a time on SQLite (nil on
+	// PostgreSQL); see inTx.
+	writer chan struct{}
 }
 
 // OpenOptions tune Open; the zero value is right for the web and workers.
@@ -155,7 +158,7 @@ func openSQLite(ctx context.Context, loc Location, opts OpenOptions, timeout tim
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", loc, err)
 	}
-	return &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, location: loc}, nil
+	return &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, location: loc, writer: make(chan struct{}, 1)}, nil
 }
 
 func openPostgres(ctx context.Context, loc Location, opts OpenOptions, timeout time.Duration) (*DB, error) {

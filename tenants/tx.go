@@ -73,6 +73,21 @@ func (db *DB) InPlatformReadOnly(ctx context.Context, fn func(tx *Tx) error) err
 }
 
 func (db *DB) inTx(ctx context.Context, tenantID int64, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
+	if db.writer != nil && opts == nil {
+		// SQLite has one writer at a time. A second BEGIN IMMEDIATE would
+		// wait in SQLite's busy handler, which sleeps in steps of up to
+		// 100 ms: under concurrent requests that left the processor idle
+		// and answers slow. Writers of this process queue here instead and
+		// take their turn as soon as it comes, before taking a connection,
+		// so that waiting writers never hold connections readers need.
+		// (Other processes on the same file still meet busy_timeout.)
+		select {
+		case db.writer <- struct{}{}:
+			defer func() { <-db.writer }()
+		case <-ctx.Done():
+			return fmt.Errorf("waiting to write: %w", ctx.Err())
+		}
+	}
 	conn, err := db.bun.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("database connection: %w", err)
