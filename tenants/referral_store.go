@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // ReferralStore keeps the pathway from a unit to a partner organisation:
@@ -294,29 +296,88 @@ func clinicReferrals(ctx context.Context, tx *Tx, tenantID, unitID, id int64) ([
 	return out, nil
 }
 
-// Inbox lists the organisation's referrals, running ones first and newest
-// first within, without contact data (OrganisationReferral gives it for
-// one referral).
-func (s *ReferralStore) Inbox(ctx context.Context, tenantID, orgID int64) ([]OrganisationReferral, error) {
-	var list []OrganisationReferral
+// InboxPageSize is how many referrals a page of the inbox holds unless
+// asked otherwise, and MaxInboxPageSize the most it may hold.
+const (
+	InboxPageSize    = 50
+	MaxInboxPageSize = 500
+)
+
+// InboxPage is one page of an organisation's referrals, running ones first
+// and newest first within each part, without contact data
+// (OrganisationReferral gives it for one referral), with the counts of all
+// the organisation's referrals.
+type InboxPage struct {
+	Referrals []OrganisationReferral
+	// Total counts all the organisation's referrals, Open the running ones
+	// among them (which come first).
+	Total, Open int
+}
+
+// closedStatuses are the referral statuses that are not Open.
+var closedStatuses = []ReferralStatus{ReferralDeclined, ReferralClosed}
+
+// Inbox returns the page of the organisation's referrals that starts at
+// offset (from 0) and holds at most limit (InboxPageSize when 0 or less,
+// at most MaxInboxPageSize). Running referrals come first: the page is
+// read as the running part and the ended part, each in date order from its
+// own index range, so that a page costs its own rows rather than a sort of
+// all the organisation's referrals.
+func (s *ReferralStore) Inbox(ctx context.Context, tenantID, orgID int64, offset, limit int) (InboxPage, error) {
+	if limit <= 0 {
+		limit = InboxPageSize
+	}
+	limit, offset = min(limit, MaxInboxPageSize), max(offset, 0)
+	var page InboxPage
 	err := s.db.InTenantReadOnly(ctx, tenantID, func(tx *Tx) error {
+		var counts []struct {
+			Status ReferralStatus `bun:"status"`
+			N      int            `bun:"n"`
+		}
+		if err := tx.NewSelect().TableExpr("referrals").ColumnExpr("status, count(*) AS n").
+			Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID).Group("status").Scan(ctx, &counts); err != nil {
+			return translate(err, "count referrals")
+		}
+		for _, c := range counts {
+			page.Total += c.N
+			if c.Status.Open() {
+				page.Open += c.N
+			}
+		}
+		part := func(open bool, from, n int) ([]Referral, error) {
+			var refs []Referral
+			q := tx.NewSelect().Model(&refs).Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID)
+			if open {
+				q = q.Where("status NOT IN (?)", bun.In(closedStatuses))
+			} else {
+				q = q.Where("status IN (?)", bun.In(closedStatuses))
+			}
+			err := q.Order("created_at DESC", "id DESC").Limit(int64(n)).Offset(int64(from)).Scan(ctx)
+			return refs, translate(err, "list referrals")
+		}
+		var refs []Referral
+		if offset < page.Open {
+			running, err := part(true, offset, limit)
+			if err != nil {
+				return err
+			}
+			refs = running
+		}
+		if rest := limit - len(refs); rest > 0 && offset+len(refs) < page.Total {
+			ended, err := part(false, max(0, offset-page.Open), rest)
+			if err != nil {
+				return err
+			}
+			refs = append(refs, ended...)
+		}
 		var err error
-		list, err = s.organisationReferrals(ctx, tx, tenantID, orgID, 0)
+		page.Referrals, err = s.describe(ctx, tx, tenantID, refs)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return InboxPage{}, err
 	}
-	slices.SortStableFunc(list, func(a, b OrganisationReferral) int {
-		switch {
-		case a.Status.Open() && !b.Status.Open():
-			return -1
-		case !a.Status.Open() && b.Status.Open():
-			return 1
-		}
-		return 0
-	})
-	return list, nil
+	return page, nil
 }
 
 // OrganisationReferral returns one of the organisation's referrals, with
@@ -393,43 +454,54 @@ func (s *ReferralStore) record(ctx context.Context, tenantID, orgID, referralID 
 
 func (s *ReferralStore) organisationReferrals(ctx context.Context, tx *Tx, tenantID, orgID, id int64) ([]OrganisationReferral, error) {
 	var refs []Referral
-	q := tx.NewSelect().Model(&refs).Where("tenant_id = ? AND organisation_id = ?", tenantID, orgID)
-	if id != 0 {
-		q = q.Where("id = ?", id)
+	err := tx.NewSelect().Model(&refs).Where("tenant_id = ? AND organisation_id = ? AND id = ?", tenantID, orgID, id).Scan(ctx)
+	if err != nil {
+		return nil, translate(err, "read referral")
 	}
-	if err := q.Order("created_at DESC", "id DESC").Scan(ctx); err != nil {
-		return nil, translate(err, "list referrals")
-	}
+	return s.describe(ctx, tx, tenantID, refs)
+}
+
+// describe makes organisation referrals of referrals: with their
+// participants' code, target group, language, preferences and consent,
+// and their units' names, read for these referrals only.
+func (s *ReferralStore) describe(ctx context.Context, tx *Tx, tenantID int64, refs []Referral) ([]OrganisationReferral, error) {
 	if len(refs) == 0 {
 		return nil, nil
+	}
+	participantIDs, unitIDs := make([]int64, 0, len(refs)), make([]int64, 0, len(refs))
+	for _, r := range refs {
+		participantIDs = append(participantIDs, r.ParticipantID)
+		unitIDs = append(unitIDs, r.UnitID)
 	}
 	var participants []Participant
 	if err := tx.NewSelect().Model(&participants).
 		Column("id", "code", "unit_id", "target_group", "language", "pref_gender", "pref_age_band", "pref_languages",
 			"pref_experience", "consent_follow_up", "consent_expires_on", "withdrawn_at").
-		Where("tenant_id = ?", tenantID).
-		Where("id IN (SELECT participant_id FROM referrals WHERE tenant_id = ? AND organisation_id = ?)", tenantID, orgID).
+		Where("tenant_id = ? AND id IN (?)", tenantID, bun.In(participantIDs)).
 		Scan(ctx); err != nil {
 		return nil, translate(err, "list referred participants")
 	}
 	var units []Unit
 	if err := tx.NewSelect().Model(&units).Column("id", "name").
-		Where("tenant_id = ?", tenantID).
-		Where("id IN (SELECT unit_id FROM referrals WHERE tenant_id = ? AND organisation_id = ?)", tenantID, orgID).
+		Where("tenant_id = ? AND id IN (?)", tenantID, bun.In(unitIDs)).
 		Scan(ctx); err != nil {
 		return nil, translate(err, "list referring units")
+	}
+	byParticipant := make(map[int64]*Participant, len(participants))
+	for i := range participants {
+		byParticipant[participants[i].ID] = &participants[i]
+	}
+	unitNames := make(map[int64]string, len(units))
+	for _, u := range units {
+		unitNames[u.ID] = u.Name
 	}
 	day := today(s.now())
 	out := make([]OrganisationReferral, len(refs))
 	for i, r := range refs {
-		o := OrganisationReferral{Referral: r}
-		if j := slices.IndexFunc(participants, func(p Participant) bool { return p.ID == r.ParticipantID }); j >= 0 {
-			p := participants[j]
+		o := OrganisationReferral{Referral: r, UnitName: unitNames[r.UnitID]}
+		if p := byParticipant[r.ParticipantID]; p != nil {
 			o.Code, o.TargetGroup, o.Language, o.Preferences = p.Code, p.TargetGroup, p.Language, p.Preferences()
 			o.ConsentActive, o.ConsentFollowUp = p.ConsentActive(day), p.ConsentFollowUp && p.ConsentActive(day)
-		}
-		if j := slices.IndexFunc(units, func(u Unit) bool { return u.ID == r.UnitID }); j >= 0 {
-			o.UnitName = units[j].Name
 		}
 		out[i] = o
 	}

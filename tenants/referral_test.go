@@ -185,11 +185,12 @@ func TestReferralLifecycle(t *testing.T) {
 		_, err = f.refs.Refer(ctx, f.a.ID, f.clinic.ID, f.nurse, p.ID, f.orgB.ID)
 		wantFields(t, "second running referral", err, "participant_id:validation.referral_open")
 
-		inbox, err := f.refs.Inbox(ctx, f.a.ID, f.orgA.ID)
-		if err != nil || len(inbox) != 1 || inbox[0].Code != p.Code || inbox[0].Contact != nil || inbox[0].UnitName != f.clinic.Name {
-			t.Fatalf("inbox %+v (%v), want the referral without contact data", inbox, err)
+		page, err := f.refs.Inbox(ctx, f.a.ID, f.orgA.ID, 0, 0)
+		inbox := page.Referrals
+		if err != nil || len(inbox) != 1 || page.Total != 1 || page.Open != 1 || inbox[0].Code != p.Code || inbox[0].Contact != nil || inbox[0].UnitName != f.clinic.Name {
+			t.Fatalf("inbox %+v (%v), want the referral without contact data", page, err)
 		}
-		if list, err := f.refs.Inbox(ctx, f.a.ID, f.orgB.ID); err != nil || len(list) != 0 {
+		if list, err := f.refs.Inbox(ctx, f.a.ID, f.orgB.ID, 0, 0); err != nil || len(list.Referrals) != 0 || list.Total != 0 {
 			t.Fatalf("organisation B's inbox %+v (%v), want empty", list, err)
 		}
 		one, err := f.refs.OrganisationReferral(ctx, f.a.ID, f.orgA.ID, cr.ID)
@@ -408,8 +409,8 @@ func TestRegisterAndRefer(t *testing.T) {
 		if ref.Code != p.Code || ref.Status != tenants.ReferralReceived || ref.OrganisationName != f.orgA.Name || count() != 1 {
 			t.Errorf("stored %+v / %+v, want one participant referred to A", p, ref)
 		}
-		inbox, err := f.refs.Inbox(ctx, f.a.ID, f.orgA.ID)
-		if err != nil || len(inbox) != 1 || inbox[0].Code != p.Code {
+		inbox, err := f.refs.Inbox(ctx, f.a.ID, f.orgA.ID, 0, 0)
+		if err != nil || len(inbox.Referrals) != 1 || inbox.Referrals[0].Code != p.Code {
 			t.Errorf("A's inbox = %+v, %v", inbox, err)
 		}
 	})

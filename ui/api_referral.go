@@ -111,8 +111,15 @@ type apiReferralState struct {
 	FirstContactOn string `json:"first_contact_on,omitempty"`
 }
 
+// apiInboxList is a page of the organisation's referrals.
 type apiInboxList struct {
 	Referrals []apiOrgReferral `json:"referrals"`
+	// Total counts all the organisation's referrals, Open the running ones
+	// (listed first); Referrals are those from Offset, at most Limit.
+	Total  int `json:"total"`
+	Open   int `json:"open"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
 }
 
 type apiAttempt struct {
@@ -265,12 +272,17 @@ func (s *server) apiInbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.cfg.Referrals.Inbox(c.UserContext(), currentRegion(c).ID, orgID)
+	offset, limit, err := pageQuery(c, tenants.InboxPageSize, tenants.MaxInboxPageSize)
 	if err != nil {
 		return err
 	}
+	page, err := s.cfg.Referrals.Inbox(c.UserContext(), currentRegion(c).ID, orgID, offset, limit)
+	if err != nil {
+		return err
+	}
+	list := page.Referrals
 	s.auditParticipantList(c, "referral_inbox", codesOf(list, func(r tenants.OrganisationReferral) string { return r.Code }))
-	out := apiInboxList{Referrals: make([]apiOrgReferral, 0, len(list))}
+	out := apiInboxList{Referrals: make([]apiOrgReferral, 0, len(list)), Total: page.Total, Open: page.Open, Offset: offset, Limit: limit}
 	for _, r := range list {
 		r.Contact = nil // the list never carries it
 		out.Referrals = append(out.Referrals, apiOrgReferralOf(r))

@@ -11,6 +11,8 @@ import (
 type referralInboxPage struct {
 	basePage
 	Referrals []inboxRow
+	Pager     pager
+	Open      int
 }
 
 func (referralInboxPage) templateName() string { return "referrals_inbox" }
@@ -28,14 +30,20 @@ func (s *server) referralInbox(c *fiber.Ctx) error {
 	if err != nil {
 		return s.ownReferralSide(c)
 	}
-	list, err := s.cfg.Referrals.Inbox(c.UserContext(), currentRegion(c).ID, orgID)
+	number, offset, err := pageNumber(c, tenants.InboxPageSize)
 	if err != nil {
 		return err
 	}
+	page, err := s.cfg.Referrals.Inbox(c.UserContext(), currentRegion(c).ID, orgID, offset, tenants.InboxPageSize)
+	if err != nil {
+		return err
+	}
+	list := page.Referrals
 	s.auditParticipantList(c, "referral_inbox", codesOf(list, func(r tenants.OrganisationReferral) string { return r.Code }))
 	base := s.regionBase(c)
 	l := s.referralLabels(base.Lang)
-	p := referralInboxPage{basePage: base}
+	p := referralInboxPage{basePage: base, Open: page.Open,
+		Pager: newPager(inboxURL(c), number, tenants.InboxPageSize, len(list), page.Total)}
 	for _, r := range list {
 		p.Referrals = append(p.Referrals, inboxRow{
 			URL: inboxURL(c) + "/" + itoa(r.ID), Code: r.Code, Unit: r.UnitName, TargetGroup: l.targetGroup(r.TargetGroup),

@@ -43,7 +43,7 @@ func (s *server) referralRoutes() []route {
 			doc: &apiDoc{summary: "Withdraw a participant's consent on their request: contact data erased, running referrals closed (logged)", tag: "referrals", response: apiWithdrawal{}, status: fiber.StatusOK}},
 
 		{method: fiber.MethodGet, path: api + "/org/referrals", access: accessRegion, resource: "referral", action: "read", handler: s.apiInbox,
-			doc: &apiDoc{summary: "The token user's organisation's referrals, running ones first, without contact data", tag: "referrals", response: apiInboxList{}}},
+			doc: &apiDoc{summary: "A page of the token user's organisation's referrals, running ones first and newest first within each part, without contact data: ?limit= (1–500, default 50) from ?offset= (default 0), with the total and running counts", tag: "referrals", response: apiInboxList{}}},
 		{method: fiber.MethodGet, path: api + "/org/referrals/:id", access: accessRegion, resource: "referral", action: "read", handler: s.apiReferralShow,
 			doc: &apiDoc{summary: "One referral with contact attempts, history and support (matches, meetings without notes, follow-ups with scores), and contact data while the consent shares it (the read is logged)", tag: "referrals", response: apiReferralRecord{}}},
 		{method: fiber.MethodPost, path: api + "/org/referrals/:id/accept", access: accessRegion, resource: "referral", action: "update", handler: s.apiReferralAccept,
