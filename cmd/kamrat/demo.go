@@ -364,8 +364,8 @@ func seedDemoPathway(ctx context.Context, p demoPathway, peers *tenants.PeerStor
 	if p.unitID == 0 || p.group == "" || p.staffID == 0 || p.coordinatorID == 0 || p.peerUserID == 0 {
 		return nil
 	}
-	inbox, err := refs.Inbox(ctx, p.tenantID, p.orgID)
-	if err != nil || len(inbox) > 0 {
+	inbox, err := refs.Inbox(ctx, p.tenantID, p.orgID, 0, 1)
+	if err != nil || inbox.Total > 0 {
 		return err
 	}
 	peer, err := peers.PeerByUser(ctx, p.tenantID, p.peerUserID)

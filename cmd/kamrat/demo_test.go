@@ -90,10 +90,14 @@ func TestSetUpDemo(t *testing.T) {
 				if got != want {
 					t.Errorf("run %d: %s has %d peers, want %d", run, slug, got, want)
 				}
-				inbox, err := tenants.NewReferralStore(db, sealer).Inbox(ctx, region.ID, orgs[0].ID)
+				page, err := tenants.NewReferralStore(db, sealer).Inbox(ctx, region.ID, orgs[0].ID, 0, tenants.MaxInboxPageSize)
 				if err != nil {
 					t.Fatal(err)
 				}
+				if page.Total > len(page.Referrals) {
+					t.Fatalf("%s's inbox has %d referrals, more than one page of %d", slug, page.Total, tenants.MaxInboxPageSize)
+				}
+				inbox := page.Referrals
 				matched := 0
 				for _, r := range inbox {
 					if r.Status == tenants.ReferralMatched {
