@@ -55,6 +55,16 @@ fuzz: ## run every fuzz target for FUZZTIME (default 10s), one after another
 	  fi; \
 	done
 
+# The load benchmark (bench/load): wrk against a bare fiber handler, the
+# referral inbox API and the dashboard page on national-scale data from
+# kamrat seed, on SQLite and PostgreSQL; then the job benchmark. Both
+# print ratio lines. BENCH_FLAGS passes flags to bench/load (-h lists them).
+BENCH_FLAGS ?=
+.PHONY: bench
+bench: build ## load benchmark (needs wrk) and job benchmark on SQLite and PostgreSQL; prints the ratio lines (about 15 min)
+	$(GO) run ./bench/load -kamrat bin/kamrat -postgres-url '$(PG_TEST_URL)' $(BENCH_FLAGS)
+	KAMRAT_TEST_DATABASE_URL='$(PG_TEST_URL)' $(GO) test ./jobs -run '^$$' -bench BenchmarkJobThroughput -benchtime=3x -timeout 30m
+
 .PHONY: e2e
 e2e: ## browser journeys in headless Chromium (part of make test too)
 	$(GO) test -race -count=1 ./e2e/
