@@ -632,11 +632,19 @@ func wrk(ctx context.Context, o options, t target, d time.Duration) (result, err
 	if err != nil {
 		return result{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
-	text := string(out)
+	r, err := parseWrk(string(out))
+	r.target = t
+	return r, err
+}
+
+// parseWrk reads wrk --latency's summary: requests/s, the total, and the
+// 50th and 99th percentiles. Any non-2xx answer or socket error refuses
+// the run.
+func parseWrk(text string) (result, error) {
 	if bad := reBad.FindString(text); bad != "" {
 		return result{}, fmt.Errorf("wrk saw failures (%s); the run does not count:\n%s", strings.TrimSpace(bad), text)
 	}
-	r := result{target: t}
+	var r result
 	m := reRPS.FindStringSubmatch(text)
 	n := reTotal.FindStringSubmatch(text)
 	lat := reLatency.FindAllStringSubmatch(text, -1)
