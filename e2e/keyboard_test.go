@@ -55,9 +55,10 @@ func TestKeyboardJourneys(t *testing.T) {
 			t.Fatalf("the referral page answered %d", status)
 		}
 		// The list of the unit's referrals, each with its withdrawal
-		// button, comes before the form.
-		rows := j.count("main table tbody tr")
-		j.tabTo("#target_group", "the target group", rows+20)
+		// button, comes before the form; a link at the top leads past it.
+		j.tabTo(`main a[href="#new"]`, "the link to the form", 10)
+		j.press(kb.Enter)
+		j.tabTo("#target_group", "the target group", 5)
 		j.choose("#target_group", "value", "psychiatry")
 		j.tabTo("#consent_share_contact", "the consent to share contact", 5)
 		j.tick("#consent_share_contact")
