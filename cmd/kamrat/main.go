@@ -50,6 +50,7 @@ func commands() []command {
 		{"tenant", "create or list regions (tenants)", runTenant},
 		{"user", "invite a user to a region with a role, or make a user a national viewer", runUser},
 		{"token", "create an API token for a member of a region", runToken},
+		{"seed", "fill the database with national-scale test data: regions, people to sign in as, participants and meetings", runSeed},
 		{"db", "set up the PostgreSQL roles Kamrat connects as", runDB},
 		{"keys", "print a new encryption key (generate), or re-encrypt data at rest under the current key (rotate)", runKeys},
 		{"version", "print the version", runVersion},
