@@ -358,6 +358,15 @@ func prepare(ctx context.Context, o options, dialect string) (*database, error) 
 	if err != nil {
 		return nil, err
 	}
+	if dialect == "postgres" {
+		// Statistics for the planner, as autovacuum would gather them in
+		// time on a server that runs it (the test server here does not).
+		loadDB, _ := url.Parse(o.postgresURL)
+		loadDB.Path = "/kamrat_load"
+		if err := psql(ctx, loadDB.String(), "ANALYZE"); err != nil {
+			return nil, err
+		}
+	}
 	fmt.Printf("%s: seeded in %s\n", dialect, time.Since(t0).Round(time.Second))
 	return d, nil
 }
