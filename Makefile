@@ -37,7 +37,7 @@ FUZZTIME ?= 10s
 FUZZ_TARGETS := \
   tenants:FuzzOrganisationNumber tenants:FuzzHSAID tenants:FuzzParseUnitCSV tenants:FuzzInstrumentScore \
   tenants:FuzzParseDate tenants:FuzzDashboardFilter \
-  ui:FuzzDecodeJSON ui:FuzzDecodeJSONContentType ui:FuzzFormID ui:FuzzDashboardFilterQuery ui:FuzzLocalPath \
+  ui:FuzzDecodeJSON ui:FuzzDecodeJSONContentType ui:FuzzFormID ui:FuzzDashboardFilterQuery ui:FuzzLocalPath ui:FuzzPageQuery \
   policy:FuzzRequireKeyID policy:FuzzCheckIssuedAt
 
 # Go before 1.27 can end a timed run with a bare "context deadline exceeded"

@@ -36,14 +36,17 @@ func pageQuery(c *fiber.Ctx, def, most int) (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
-// pageNumber reads a page's ?page= (1 or more, default 1) and returns the
+// maxPage bounds ?page=, so that no page number overflows its offset.
+const maxPage = 1_000_000
+
+// pageNumber reads a page's ?page= (1…maxPage, default 1) and returns the
 // offset of that page of size.
 func pageNumber(c *fiber.Ctx, size int) (page, offset int, err error) {
 	page = 1
 	if q := c.Query("page"); q != "" {
 		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 {
-			return 0, 0, &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "page", Key: "validation.min", Args: map[string]any{"Min": 1}}}}
+		if err != nil || n < 1 || n > maxPage {
+			return 0, 0, &tenants.ValidationError{Fields: []tenants.FieldError{{Field: "page", Key: "validation.range", Args: map[string]any{"Min": 1, "Max": maxPage}}}}
 		}
 		page = n
 	}
