@@ -345,12 +345,12 @@ func prepare(ctx context.Context, o options, dialect string) (*database, error) 
 	default:
 		return nil, fmt.Errorf("unknown database %q (sqlite or postgres)", dialect)
 	}
+	if err := kamrat(ctx, o, d.env, "migrate", "up"); err != nil {
+		return nil, err
+	}
 	if o.reuse {
 		fmt.Printf("%s: reusing the seeded database\n", dialect)
 		return d, nil
-	}
-	if err := kamrat(ctx, o, d.env, "migrate", "up"); err != nil {
-		return nil, err
 	}
 	t0 := time.Now()
 	err := kamrat(ctx, o, d.env, "seed", "--regions", strconv.Itoa(o.regions),
