@@ -134,6 +134,8 @@ func serveBare(addr string) error {
 // target is one thing wrk measures.
 type target struct {
 	key, label string
+	// profileName names the target's CPU profile: database and key.
+	profileName string
 	url        string
 	header     []string
 	// check reads the one answer checked before the run.
@@ -253,7 +255,7 @@ func runDatabase(ctx context.Context, o options, self, dialect string) ([]result
 		if err != nil {
 			return nil, err
 		}
-		t.url = base + t.url
+		t.url, t.profileName = base+t.url, dialect+"-"+t.key
 		r, err := measure(ctx, o, srv, debug, t)
 		srv.stop()
 		if err != nil {
@@ -561,7 +563,7 @@ func measure(ctx context.Context, o options, p *process, debug string, t target)
 	}
 	profileDone := make(chan error, 1)
 	if debug != "" {
-		go func() { profileDone <- fetchProfile(ctx, o, debug, t.key, p) }()
+		go func() { profileDone <- fetchProfile(ctx, o, debug, t.profileName, p) }()
 	} else {
 		profileDone <- nil
 	}
@@ -600,7 +602,7 @@ func waitListening(raw string, p *process) error {
 }
 
 // fetchProfile takes a CPU profile over the measured run.
-func fetchProfile(ctx context.Context, o options, debug, key string, p *process) error {
+func fetchProfile(ctx context.Context, o options, debug, name string, p *process) error {
 	if err := os.MkdirAll(o.profile, 0o755); err != nil {
 		return err
 	}
@@ -613,7 +615,7 @@ func fetchProfile(ctx context.Context, o options, debug, key string, p *process)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("profile: %s", resp.Status)
 	}
-	f, err := os.Create(filepath.Join(o.profile, fmt.Sprintf("cpu-%s.pprof", key)))
+	f, err := os.Create(filepath.Join(o.profile, "cpu-"+name+".pprof"))
 	if err != nil {
 		return err
 	}
