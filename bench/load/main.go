@@ -136,8 +136,8 @@ type target struct {
 	key, label string
 	// profileName names the target's CPU profile: database and key.
 	profileName string
-	url        string
-	header     []string
+	url         string
+	header      []string
 	// check reads the one answer checked before the run.
 	check func(status int, body []byte) error
 }
