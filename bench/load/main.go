@@ -148,7 +148,6 @@ type result struct {
 	rps      float64
 	p50, p99 time.Duration
 	peakRSS  int64 // bytes
-	requests int64
 }
 
 func run(ctx context.Context, o options) error {
@@ -224,6 +223,10 @@ func runDatabase(ctx context.Context, o options, self, dialect string) ([]result
 	if err != nil {
 		return nil, err
 	}
+	if err := waitListening(addr, bare); err != nil {
+		bare.stop()
+		return nil, err
+	}
 	r, err := measure(ctx, o, bare, "", target{key: "a", label: "bare fiber JSON handler", url: "http://" + addr + "/bare",
 		check: func(status int, body []byte) error { return checkJSONList(status, body, 3) }})
 	bare.stop()
@@ -244,8 +247,8 @@ func runDatabase(ctx context.Context, o options, self, dialect string) ([]result
 				if status != http.StatusOK {
 					return fmt.Errorf("answered %d", status)
 				}
-				if !strings.Contains(string(body), `class="figure`) && !strings.Contains(string(body), "<table") {
-					return errors.New("the page has no figures")
+				if !strings.Contains(string(body), `<table data-figures="`) {
+					return errors.New("the page has no figure tables")
 				}
 				return nil
 			}},
@@ -289,7 +292,10 @@ type database struct {
 	dialect string
 	env     []string // KAMRAT_* settings for kamrat commands
 	appURL  string
-	drop    func()
+	// superURL is the superuser's URL of the PostgreSQL database ("" on
+	// SQLite).
+	superURL string
+	drop     func()
 }
 
 func prepare(ctx context.Context, o options, dialect string) (*database, error) {
@@ -314,6 +320,7 @@ func prepare(ctx context.Context, o options, dialect string) (*database, error) 
 		}
 		loadDB := *admin
 		loadDB.Path = "/kamrat_load"
+		d.superURL = loadDB.String()
 		at := func(role string) string {
 			u := loadDB
 			u.User = url.User(role)
@@ -340,7 +347,7 @@ func prepare(ctx context.Context, o options, dialect string) (*database, error) 
 			if err := dropDB(); err != nil {
 				return nil, err
 			}
-			if err := kamrat(ctx, o, nil, "db", "setup", "--admin-url", loadDB.String()); err != nil {
+			if err := kamrat(ctx, o, nil, "db", "setup", "--admin-url", d.superURL); err != nil {
 				return nil, err
 			}
 		}
@@ -360,12 +367,10 @@ func prepare(ctx context.Context, o options, dialect string) (*database, error) 
 	if err != nil {
 		return nil, err
 	}
-	if dialect == "postgres" {
+	if d.superURL != "" {
 		// Statistics for the planner, as autovacuum would gather them in
 		// time on a server that runs it (the test server here does not).
-		loadDB, _ := url.Parse(o.postgresURL)
-		loadDB.Path = "/kamrat_load"
-		if err := psql(ctx, loadDB.String(), "ANALYZE"); err != nil {
+		if err := psql(ctx, d.superURL, "ANALYZE"); err != nil {
 			return nil, err
 		}
 	}
@@ -532,9 +537,6 @@ func startKamrat(ctx context.Context, o options, d *database, key string) (*proc
 
 // measure checks the target's answer once, warms it up, and runs wrk.
 func measure(ctx context.Context, o options, p *process, debug string, t target) (result, error) {
-	if err := waitListening(t.url, p); err != nil {
-		return result{}, err
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return result{}, err
@@ -563,7 +565,7 @@ func measure(ctx context.Context, o options, p *process, debug string, t target)
 	}
 	profileDone := make(chan error, 1)
 	if debug != "" {
-		go func() { profileDone <- fetchProfile(ctx, o, debug, t.profileName, p) }()
+		go func() { profileDone <- fetchProfile(ctx, o, debug, t.profileName) }()
 	} else {
 		profileDone <- nil
 	}
@@ -578,36 +580,37 @@ func measure(ctx context.Context, o options, p *process, debug string, t target)
 	return r, err
 }
 
-func waitListening(raw string, p *process) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
-	}
+// waitListening waits until the process accepts connections on addr.
+func waitListening(addr string, p *process) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", u.Host, time.Second)
+		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
 			return nil
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("%s ended:\n%s", u.Host, tail(p.logPath, 20))
+			return fmt.Errorf("%s ended:\n%s", addr, tail(p.logPath, 20))
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not listening within 30 s", u.Host)
+			return fmt.Errorf("%s not listening within 30 s", addr)
 		}
 	}
 }
 
 // fetchProfile takes a CPU profile over the measured run.
-func fetchProfile(ctx context.Context, o options, debug, name string, p *process) error {
+func fetchProfile(ctx context.Context, o options, debug, name string) error {
 	if err := os.MkdirAll(o.profile, 0o755); err != nil {
 		return err
 	}
 	secs := max(1, int((o.duration - time.Second).Seconds()))
-	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debug, secs))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debug, secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
 	}
@@ -627,7 +630,6 @@ func fetchProfile(ctx context.Context, o options, debug, name string, p *process
 var (
 	reRPS     = regexp.MustCompile(`(?m)^Requests/sec:\s+([0-9.]+)`)
 	reLatency = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+[a-zµ]+)`)
-	reTotal   = regexp.MustCompile(`(?m)^\s+([0-9]+) requests in`)
 	reBad     = regexp.MustCompile(`(?m)^\s*(Non-2xx or 3xx responses|Socket errors):.*$`)
 )
 
@@ -648,7 +650,7 @@ func wrk(ctx context.Context, o options, t target, d time.Duration) (result, err
 	return r, err
 }
 
-// parseWrk reads wrk --latency's summary: requests/s, the total, and the
+// parseWrk reads wrk --latency's summary: requests/s and the
 // 50th and 99th percentiles. Any non-2xx answer or socket error refuses
 // the run.
 func parseWrk(text string) (result, error) {
@@ -657,13 +659,11 @@ func parseWrk(text string) (result, error) {
 	}
 	var r result
 	m := reRPS.FindStringSubmatch(text)
-	n := reTotal.FindStringSubmatch(text)
 	lat := reLatency.FindAllStringSubmatch(text, -1)
-	if m == nil || n == nil || len(lat) != 2 {
+	if m == nil || len(lat) != 2 {
 		return result{}, fmt.Errorf("cannot read wrk's summary:\n%s", text)
 	}
 	r.rps, _ = strconv.ParseFloat(m[1], 64)
-	r.requests, _ = strconv.ParseInt(n[1], 10, 64)
 	for _, l := range lat {
 		v, err := time.ParseDuration(l[2])
 		if err != nil {
