@@ -112,4 +112,4 @@ func (l peerLabels) date(d tenants.Date) string {
 }
 
 // todayInSweden is the calendar day in Sweden, for certification dates.
-func todayInSweden() tenants.Date { return tenants.DateOf(time.Now().In(stockholm)) }
+func todayInSweden() tenants.Date { return tenants.Today(time.Now()) }

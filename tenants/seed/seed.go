@@ -180,10 +180,6 @@ func Seed(ctx context.Context, db *tenants.DB, r Region, opts Options) (Result, 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sthlm, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		sthlm = time.FixedZone("CET", 3600)
-	}
 	t := tenants.Tenant{Slug: strings.TrimSpace(strings.ToLower(r.Slug)), Name: strings.TrimSpace(r.Name), CountyCode: r.CountyCode,
 		// Keep every seeded participant: the default retention would
 		// have the first year's closed referrals erased the first night
@@ -193,11 +189,12 @@ func Seed(ctx context.Context, db *tenants.DB, r Region, opts Options) (Result, 
 	if err := t.Validate(); err != nil {
 		return Result{}, err
 	}
-	p := newPlan(db.Dialect(), r, tenants.DateOf(now.In(sthlm)))
+	p := newPlan(db.Dialect(), r, tenants.Today(now))
 	if p.inPeriod == 0 {
 		return Result{}, fmt.Errorf("seed %s: no working day between %s and %s", r.Slug, p.start, p.today)
 	}
 
+	var err error
 	if t.ID, err = reserveTenantID(ctx, db); err != nil {
 		return Result{}, err
 	}
