@@ -141,8 +141,7 @@ func loadDashboardInput(ctx context.Context, tx *Tx, tenantID int64, f Dashboard
 	// the time it changed stand for its history. The history is read only
 	// for peers changed after the day; read whole, it grew with the years
 	// and was the dashboard's largest cost in the load benchmark.
-	next := in.AsOf.AddDays(1).Time()
-	dayEnd := time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, swedishTime()).UTC()
+	dayEnd := in.AsOf.End().UTC()
 	if err := owned(tx.NewSelect().Model(&in.PeerEvents).Column("id", "peer_id", "at", "to_status")).
 		Where("at < ? AND peer_id IN (SELECT id FROM peers WHERE tenant_id = ? AND status_changed_at >= ?)", dayEnd, tenantID, dayEnd).
 		Scan(ctx); err != nil {

@@ -143,6 +143,11 @@ var swedishTime = sync.OnceValue(func() *time.Location {
 // today returns the current day in Sweden.
 func today(now time.Time) Date { return DateOf(now.In(swedishTime())) }
 
+// End is the instant the day ends in Sweden (midnight after it).
+func (d Date) End() time.Time {
+	return time.Date(d.t.Year(), d.t.Month(), d.t.Day()+1, 0, 0, 0, 0, swedishTime())
+}
+
 // Today returns the day it is in Sweden at now. Kamrat's calendar days
 // are Swedish ones whatever the machine's zone: between midnight in
 // Sweden and midnight UTC, DateOf(time.Now()) on a UTC machine is

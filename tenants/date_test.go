@@ -32,3 +32,28 @@ func TestTodayIsSwedish(t *testing.T) {
 		}
 	}
 }
+
+// TestDateEnd: a day ends at midnight in Sweden, an hour or two before
+// midnight UTC, also on the nights summer time begins and ends.
+func TestDateEnd(t *testing.T) {
+	for day, want := range map[string]string{
+		"2026-11-22": "2026-11-22T23:00:00Z", // CET
+		"2026-06-30": "2026-06-30T22:00:00Z", // CEST
+		"2026-03-28": "2026-03-28T23:00:00Z", // summer time begins at 02:00 on the 29th
+		"2026-03-29": "2026-03-29T22:00:00Z",
+		"2026-10-24": "2026-10-24T22:00:00Z", // and ends at 03:00 on the 25th
+		"2026-10-25": "2026-10-25T23:00:00Z",
+		"2026-12-31": "2026-12-31T23:00:00Z", // into the next year
+	} {
+		d, err := ParseDate(day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.End().UTC().Format(time.RFC3339); got != want {
+			t.Errorf("%s ends %s, want %s", day, got, want)
+		}
+		if Today(d.End()) != d.AddDays(1) || Today(d.End().Add(-time.Nanosecond)) != d {
+			t.Errorf("%s: the end is not the first instant of the next day", day)
+		}
+	}
+}

@@ -218,7 +218,7 @@ func retainedTooLong(ctx context.Context, tx *Tx, tenantID int64, cutoff time.Ti
 			endedAt = *p.WithdrawnAt
 		default:
 			// The consent holds through its last day, in Sweden.
-			endedAt = time.Date(p.ConsentExpiresOn.Year(), p.ConsentExpiresOn.Time().Month(), p.ConsentExpiresOn.Time().Day()+1, 0, 0, 0, 0, swedishTime())
+			endedAt = p.ConsentExpiresOn.End()
 		}
 		if !endedAt.Before(cutoff) {
 			continue
