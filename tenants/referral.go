@@ -29,7 +29,10 @@ const (
 var ReferralStatuses = []ReferralStatus{ReferralReceived, ReferralAccepted, ReferralDeclined, ReferralContacted, ReferralMatched, ReferralClosed}
 
 // Open reports whether the referral is still running.
-func (s ReferralStatus) Open() bool { return s != ReferralDeclined && s != ReferralClosed }
+func (s ReferralStatus) Open() bool { return !slices.Contains(closedStatuses, s) }
+
+// closedStatuses are the statuses in which a referral is no longer open.
+var closedStatuses = []ReferralStatus{ReferralDeclined, ReferralClosed}
 
 // DeclineReason is why an organisation declines a referral; the unit sees
 // it. A fixed list, so that no health details travel back as free text.

@@ -314,9 +314,6 @@ type InboxPage struct {
 	Total, Open int
 }
 
-// closedStatuses are the referral statuses that are not Open.
-var closedStatuses = []ReferralStatus{ReferralDeclined, ReferralClosed}
-
 // Inbox returns the page of the organisation's referrals that starts at
 // offset (from 0) and holds at most limit (InboxPageSize when 0 or less,
 // at most MaxInboxPageSize). Running referrals come first: the page is
